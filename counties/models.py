@@ -1,0 +1,250 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+division_code = RegexValidator(r"^\d{6}$", "请输入6位数字的行政区划代码。")
+
+FIRST_YEAR = 1996  # 沪滇对口帮扶始于1996年
+LAST_YEAR = 2100
+
+
+class CodeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Prefecture(models.Model):
+    class Type(models.TextChoices):
+        CITY = "地级市", "地级市"
+        AUTONOMOUS = "自治州", "自治州"
+
+    code = models.CharField("区划代码", max_length=6, unique=True, validators=[division_code])
+    name = models.CharField("名称", max_length=40, unique=True)
+    division_type = models.CharField("类型", max_length=8, choices=Type.choices)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "州市"
+        verbose_name_plural = "州市"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class CountyQuerySet(CodeQuerySet):
+    def in_prefecture(self, prefecture):
+        """Counties of one prefecture; no join."""
+        return self.filter(prefecture=prefecture)
+
+    def former_poverty(self):
+        """The 88 former national poverty counties; no join."""
+        return self.filter(is_former_poverty=True)
+
+
+class County(models.Model):
+    class Type(models.TextChoices):
+        DISTRICT = "市辖区", "市辖区"
+        CITY = "县级市", "县级市"
+        COUNTY = "县", "县"
+        AUTONOMOUS = "自治县", "自治县"
+
+    code = models.CharField("区划代码", max_length=6, unique=True, validators=[division_code])
+    name = models.CharField("名称", max_length=40)
+    prefecture = models.ForeignKey(
+        Prefecture, models.PROTECT, related_name="counties", verbose_name="所属州市"
+    )
+    division_type = models.CharField("类型", max_length=8, choices=Type.choices)
+    is_former_poverty = models.BooleanField("脱贫县", default=False, help_text="原国家级贫困县")
+    poverty_exit_year = models.PositiveSmallIntegerField(
+        "摘帽年度", null=True, blank=True, help_text="脱贫县退出贫困县序列的批次年度"
+    )
+    is_key_assistance = models.BooleanField("国家乡村振兴重点帮扶县", default=False)
+    is_border = models.BooleanField("边境县", default=False)
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "县市区"
+        verbose_name_plural = "县市区"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefecture", "name"],
+                name="county_name_unique_in_prefecture",
+                violation_error_message="该州市下已有同名县市区。",
+            ),
+            models.CheckConstraint(
+                condition=Q(poverty_exit_year__isnull=True) | Q(is_former_poverty=True),
+                name="county_exit_year_only_for_poverty",
+                violation_error_message="只有脱贫县才有摘帽年度。",
+            ),
+            models.CheckConstraint(
+                condition=Q(poverty_exit_year__isnull=True)
+                | Q(poverty_exit_year__gte=FIRST_YEAR, poverty_exit_year__lte=LAST_YEAR),
+                name="county_exit_year_range",
+                violation_error_message="摘帽年度须在1996年至2100年之间。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("counties:detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["counties.prefecture"]
+
+
+class ShanghaiDistrict(models.Model):
+    code = models.CharField("区划代码", max_length=6, unique=True, validators=[division_code])
+    name = models.CharField("名称", max_length=20, unique=True)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "上海市辖区"
+        verbose_name_plural = "上海市辖区"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class PairingQuerySet(models.QuerySet):
+    def get_by_natural_key(self, district_code, partner_code, from_year):
+        return self.get(
+            Q(county__code=partner_code) | Q(prefecture__code=partner_code),
+            district__code=district_code,
+            from_year=from_year,
+        )
+
+    def active_in(self, year):
+        """Pairings in force in a year; an unknown start or end year counts as open. No join."""
+        return self.filter(
+            Q(from_year__isnull=True) | Q(from_year__lte=year),
+            Q(to_year__isnull=True) | Q(to_year__gte=year),
+        )
+
+    def for_county(self, county):
+        """Pairings with the county itself or with its whole prefecture; no join."""
+        return self.filter(Q(county=county) | Q(prefecture_id=county.prefecture_id))
+
+
+class Pairing(models.Model):
+    """A Shanghai district paired with a Yunnan prefecture or county for a span of years.
+
+    Pairings were redrawn in 2017 and 2021; a change is a new row, so history stays.
+    """
+
+    class Basis(models.TextChoices):
+        EXPLICIT = "explicit", "明确记载"
+        IMPLIED = "implied", "推断"
+
+    district = models.ForeignKey(
+        ShanghaiDistrict, models.PROTECT, related_name="pairings", verbose_name="上海市辖区"
+    )
+    prefecture = models.ForeignKey(
+        Prefecture,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairings",
+        verbose_name="结对州市",
+        help_text="与整个州市结对时填写；与县市区结对时留空。",
+    )
+    county = models.ForeignKey(
+        County,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairings",
+        verbose_name="结对县市区",
+    )
+    from_year = models.PositiveSmallIntegerField("起始年度", null=True, blank=True)
+    to_year = models.PositiveSmallIntegerField(
+        "终止年度", null=True, blank=True, help_text="留空表示未知或仍在结对。"
+    )
+    basis = models.CharField("依据", max_length=10, choices=Basis, default=Basis.EXPLICIT)
+    source = models.TextField("来源", blank=True, help_text="文件、报道或网址。")
+
+    objects = PairingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "结对关系"
+        verbose_name_plural = "结对关系"
+        ordering = ["district__code", "from_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prefecture__isnull=True, county__isnull=False)
+                | Q(prefecture__isnull=False, county__isnull=True),
+                name="pairing_prefecture_xor_county",
+                violation_error_message="结对对象须为一个州市或一个县市区，二者填且只填一个。",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_year__isnull=True)
+                | Q(to_year__isnull=True)
+                | Q(to_year__gte=models.F("from_year")),
+                name="pairing_years_in_order",
+                violation_error_message="终止年度不能早于起始年度。",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_year__isnull=True) | Q(from_year__gte=FIRST_YEAR),
+                name="pairing_from_year_range",
+                violation_error_message="起始年度不能早于1996年。",
+            ),
+        ]
+
+    def __str__(self):
+        years = f"{self.from_year or '?'}–{self.to_year or ''}"
+        return f"{self.district} ↔ {self.county or self.prefecture}（{years}）"
+
+    def natural_key(self):
+        return (self.district.code, self.partner.code, self.from_year)
+
+    natural_key.dependencies = ["counties.shanghaidistrict", "counties.county"]
+
+    @property
+    def partner(self):
+        return self.county or self.prefecture
+
+
+class Village(models.Model):
+    name = models.CharField("村名", max_length=40)
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="villages", verbose_name="所属县市区"
+    )
+    township = models.CharField("乡镇", max_length=40, blank=True)
+    is_revitalization_demo = models.BooleanField("乡村振兴示范村", default=False)
+    is_border_xiaokang = models.BooleanField("边境小康村", default=False)
+
+    class Meta:
+        verbose_name = "村"
+        verbose_name_plural = "村"
+        ordering = ["county__code", "township", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "township", "name"],
+                name="village_unique_in_township",
+                violation_error_message="该县市区的该乡镇下已有同名村。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.county.name}{self.township}{self.name}"
+
+    def clean(self):
+        if self.is_border_xiaokang and self.county_id and not self.county.is_border:
+            raise ValidationError({"is_border_xiaokang": "边境小康村须位于边境县。"})

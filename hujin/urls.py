@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from projects.urls import park_urlpatterns
+
+admin.site.site_header = "沪滇协作项目库"
+admin.site.site_title = "沪滇协作项目库"
+admin.site.index_title = "数据录入"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="counties:list"), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("counties/", include("counties.urls")),
+    path("personnel/", include("personnel.urls")),
+    path("projects/", include("projects.urls")),
+    path("parks/", include((park_urlpatterns, "parks"))),
+]

@@ -1,0 +1,171 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from counties.models import County, Prefecture, ShanghaiDistrict
+
+
+class Batch(models.Model):
+    number = models.PositiveSmallIntegerField("批次", unique=True)
+    start_year = models.PositiveSmallIntegerField("起始年度")
+    end_year = models.PositiveSmallIntegerField("结束年度")
+
+    class Meta:
+        verbose_name = "援滇干部批次"
+        verbose_name_plural = "援滇干部批次"
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")),
+                name="batch_years_in_order",
+                violation_error_message="结束年度不能早于起始年度。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"第{self.number}批（{self.start_year}—{self.end_year}）"
+
+
+class CadreQuerySet(models.QuerySet):
+    def on_post(self, date):
+        """Cadres whose term covers the date (an open end means still serving); no join."""
+        return self.filter(Q(term_end__isnull=True) | Q(term_end__gte=date), term_start__lte=date)
+
+    def in_county(self, county):
+        """Cadres posted to the county itself (not to its prefecture); no join."""
+        return self.filter(county=county)
+
+    def in_prefecture(self, prefecture):
+        """Cadres posted to the prefecture or to any of its counties; joins county."""
+        return self.filter(Q(prefecture=prefecture) | Q(county__prefecture=prefecture))
+
+    def with_place(self):
+        """Joins county, its prefecture, the prefecture posting and the batch."""
+        return self.select_related("county__prefecture", "prefecture", "batch")
+
+
+class Cadre(models.Model):
+    """A Shanghai cadre or professional sent to serve in Yunnan (援滇干部人才)."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", "男"
+        FEMALE = "female", "女"
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", "党政干部"
+        TEACHER = "teacher", "教师"
+        DOCTOR = "doctor", "医生"
+        PROFESSIONAL = "professional", "其他专业技术人才"
+
+    class Team(models.TextChoices):
+        MEDICAL = "medical", "医疗组团式帮扶"
+        EDUCATION = "education", "教育组团式帮扶"
+
+    name = models.CharField("姓名", max_length=40)
+    gender = models.CharField("性别", max_length=6, choices=Gender)
+    kind = models.CharField("类别", max_length=12, choices=Kind)
+    sending_unit = models.CharField("上海派出单位", max_length=100)
+    post = models.CharField("在滇挂职岗位", max_length=100)
+    prefecture = models.ForeignKey(
+        Prefecture,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name="派驻州市",
+        help_text="派驻州市一级时填写；派驻县市区时留空。",
+    )
+    county = models.ForeignKey(
+        County,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name="派驻县市区",
+    )
+    batch = models.ForeignKey(
+        Batch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres",
+        verbose_name="批次",
+        help_text="短期专业技术人才可不属于编号批次。",
+    )
+    term_start = models.DateField("任期开始")
+    term_end = models.DateField("任期结束", null=True, blank=True, help_text="留空表示仍在岗。")
+    team = models.CharField("组团式帮扶", max_length=10, choices=Team, blank=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "援滇干部人才"
+        verbose_name_plural = "援滇干部人才"
+        ordering = ["-term_start", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prefecture__isnull=True, county__isnull=False)
+                | Q(prefecture__isnull=False, county__isnull=True),
+                name="cadre_prefecture_xor_county",
+                violation_error_message="派驻地须为一个州市或一个县市区，二者填且只填一个。",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=F("term_start")),
+                name="cadre_term_in_order",
+                violation_error_message="任期结束不能早于任期开始。",
+            ),
+        ]
+        indexes = [models.Index(fields=["term_start", "term_end"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("personnel:detail", args=[self.pk])
+
+    @property
+    def place(self):
+        return self.county or self.prefecture
+
+
+class ExchangePosting(models.Model):
+    """A temporary posting (挂职) between Yunnan and Shanghai, in either direction."""
+
+    class Direction(models.TextChoices):
+        TO_SHANGHAI = "to_shanghai", "云南干部赴沪挂职"
+        TO_YUNNAN = "to_yunnan", "上海干部赴滇挂职"
+
+    name = models.CharField("姓名", max_length=40)
+    gender = models.CharField("性别", max_length=6, choices=Cadre.Gender)
+    direction = models.CharField("挂职方向", max_length=12, choices=Direction)
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="exchange_postings", verbose_name="云南县市区"
+    )
+    district = models.ForeignKey(
+        ShanghaiDistrict,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exchange_postings",
+        verbose_name="上海市辖区",
+    )
+    home_unit = models.CharField("原单位", max_length=100)
+    host_unit = models.CharField("挂职单位", max_length=100)
+    post = models.CharField("挂职岗位", max_length=100, blank=True)
+    start_date = models.DateField("挂职开始")
+    end_date = models.DateField("挂职结束", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "交流挂职"
+        verbose_name_plural = "交流挂职"
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="exchange_dates_in_order",
+                violation_error_message="挂职结束不能早于挂职开始。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_direction_display()}）"

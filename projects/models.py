@@ -1,0 +1,335 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from counties.models import FIRST_YEAR, LAST_YEAR, County, ShanghaiDistrict, Village
+from personnel.models import Cadre
+
+# Amounts are 万元 as the reports write them; four decimals keep them exact to the yuan.
+MONEY = {"max_digits": 16, "decimal_places": 4}
+ZERO = Decimal("0")
+
+
+def plain(amount):
+    """An amount without trailing zeros or exponent: Decimal("169.4100") → "169.41"."""
+    return f"{amount.normalize():f}"
+
+
+def money_field(label, **kwargs):
+    return models.DecimalField(
+        f"{label}（万元）",
+        validators=[MinValueValidator(ZERO, "金额不能为负数。")],
+        **MONEY,
+        **kwargs,
+    )
+
+
+def year_field(label, **kwargs):
+    return models.PositiveSmallIntegerField(
+        label,
+        validators=[
+            MinValueValidator(FIRST_YEAR, "年度不能早于1996年。"),
+        ],
+        **kwargs,
+    )
+
+
+def year_in_range(field):
+    return Q(**{f"{field}__gte": FIRST_YEAR, f"{field}__lte": LAST_YEAR})
+
+
+class IndustrialPark(models.Model):
+    """A park co-built by Shanghai and Yunnan (沪滇共建产业园区)."""
+
+    name = models.CharField("园区名称", max_length=100, unique=True)
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="parks", verbose_name="所在县市区"
+    )
+    partner_district = models.ForeignKey(
+        ShanghaiDistrict,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parks",
+        verbose_name="上海结对区",
+    )
+    partner_name = models.CharField(
+        "上海合作方", max_length=100, blank=True, help_text="共建企业或单位，如临港集团。"
+    )
+    year_founded = year_field("设立年度")
+    enterprises = models.PositiveIntegerField("入驻企业（家）", default=0)
+    investment = money_field("累计投资", default=ZERO)
+    jobs = models.PositiveIntegerField("带动就业（人）", default=0)
+    is_demonstration = models.BooleanField("示范园区", default=False)
+    description = models.TextField("简介", blank=True)
+
+    class Meta:
+        verbose_name = "共建产业园区"
+        verbose_name_plural = "共建产业园区"
+        ordering = ["county__code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(investment__gte=0),
+                name="park_investment_not_negative",
+                violation_error_message="累计投资不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year_founded"),
+                name="park_year_range",
+                violation_error_message="设立年度须在1996年至2100年之间。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("parks:detail", args=[self.pk])
+
+
+class ProjectQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def in_county(self, county):
+        """Projects in one county; no join."""
+        return self.filter(county=county)
+
+    def in_prefecture(self, prefecture):
+        """Projects in any county of a prefecture; joins county."""
+        return self.filter(county__prefecture=prefecture)
+
+    def for_year(self, year):
+        """Projects planned for a year; no join."""
+        return self.filter(year=year)
+
+    def with_place(self):
+        """Joins county, prefecture and village for display."""
+        return self.select_related("county__prefecture", "village")
+
+
+class Project(models.Model):
+    class Category(models.TextChoices):
+        INDUSTRY = "industry", "产业发展"
+        EMPLOYMENT = "employment", "劳务协作"
+        EDUCATION = "education", "教育帮扶"
+        HEALTH = "health", "医疗帮扶"
+        CONSUMPTION = "consumption", "消费帮扶"
+        INFRASTRUCTURE = "infrastructure", "基础设施"
+        VILLAGE = "village", "乡村建设"
+        SOCIAL = "social", "社会帮扶"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "计划"
+        BUILDING = "building", "在建"
+        COMPLETED = "completed", "完工"
+        SUSPENDED = "suspended", "暂停"
+
+    code = models.CharField("项目编号", max_length=40, unique=True)
+    name = models.CharField("项目名称", max_length=200)
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="projects", verbose_name="县市区"
+    )
+    village = models.ForeignKey(
+        Village,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="村",
+    )
+    category = models.CharField("项目类别", max_length=16, choices=Category)
+    year = year_field("年度")
+    status = models.CharField("项目状态", max_length=10, choices=Status, default=Status.PLANNED)
+    start_date = models.DateField("开工日期", null=True, blank=True)
+    end_date = models.DateField("完工日期", null=True, blank=True)
+    shanghai_funds = money_field("上海援助资金", default=ZERO)
+    other_funds = money_field("其他资金", default=ZERO)
+    beneficiaries = models.PositiveIntegerField("受益人数", null=True, blank=True)
+    description = models.TextField("项目内容", blank=True)
+    notes = models.TextField("备注", blank=True)
+    cadres = models.ManyToManyField(
+        Cadre, blank=True, related_name="projects", verbose_name="负责干部"
+    )
+    park = models.ForeignKey(
+        IndustrialPark,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="所属园区",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最后修改", auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["-year", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shanghai_funds__gte=0),
+                name="project_shanghai_funds_not_negative",
+                violation_error_message="上海援助资金不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(other_funds__gte=0),
+                name="project_other_funds_not_negative",
+                violation_error_message="其他资金不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="project_dates_in_order",
+                violation_error_message="完工日期不能早于开工日期。",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"),
+                name="project_year_range",
+                violation_error_message="年度须在1996年至2100年之间。",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "year"])]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.village_id and self.county_id and self.village.county_id != self.county_id:
+            raise ValidationError({"village": "所选村不在该县市区。"})
+        if self.park_id and self.county_id and self.park.county_id != self.county_id:
+            raise ValidationError({"park": "所选园区不在该县市区。"})
+
+
+class FundQuerySet(models.QuerySet):
+    def with_allocated(self):
+        """Annotates allocated and remaining money; joins allocations in a subquery-free sum."""
+        return self.annotate(
+            allocated=Coalesce(
+                Sum("allocations__amount"), ZERO, output_field=models.DecimalField(**MONEY)
+            )
+        ).annotate(remaining=F("amount") - F("allocated"))
+
+
+class Fund(models.Model):
+    """Money from one source for one county in one year, to be allocated to projects."""
+
+    class Source(models.TextChoices):
+        CITY = "city", "上海市级财政援助"
+        DISTRICT = "district", "区级财政援助"
+        SOCIAL = "social", "社会帮扶"
+        ENTERPRISE = "enterprise", "企业投资"
+        LOCAL = "local", "云南地方配套"
+
+    source = models.CharField("资金来源", max_length=12, choices=Source)
+    year = year_field("年度")
+    county = models.ForeignKey(
+        County, models.PROTECT, related_name="funds", verbose_name="受援县市区"
+    )
+    amount = money_field("金额")
+    donor = models.CharField("出资单位", max_length=100, blank=True, help_text="已知时填写。")
+    document = models.CharField(
+        "文号", max_length=100, blank=True, help_text="下达资金的文件文号。"
+    )
+
+    objects = FundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "资金"
+        verbose_name_plural = "资金"
+        ordering = ["-year", "county__code", "source"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="fund_amount_not_negative",
+                violation_error_message="金额不能为负数。",
+            ),
+            models.CheckConstraint(
+                condition=year_in_range("year"),
+                name="fund_year_range",
+                violation_error_message="年度须在1996年至2100年之间。",
+            ),
+        ]
+
+    def __str__(self):
+        donor = f"·{self.donor}" if self.donor else ""
+        source = self.get_source_display()
+        return f"{self.year}年 {self.county} {source}{donor} {plain(self.amount)}万元"
+
+    def clean(self):
+        if self.pk and self.amount is not None:
+            allocated = self.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+            if self.amount < allocated:
+                raise ValidationError(
+                    {
+                        "amount": "该资金已分配%(allocated)s万元，金额不能低于已分配数。"
+                        % {"allocated": plain(allocated)}
+                    }
+                )
+
+
+class FundAllocation(models.Model):
+    """Part of a fund assigned to a project; a fund's allocations never exceed the fund."""
+
+    fund = models.ForeignKey(Fund, models.PROTECT, related_name="allocations", verbose_name="资金")
+    project = models.ForeignKey(
+        Project, models.PROTECT, related_name="allocations", verbose_name="项目"
+    )
+    amount = models.DecimalField(
+        "分配金额（万元）",
+        validators=[MinValueValidator(Decimal("0.0001"), "分配金额须大于零。")],
+        **MONEY,
+    )
+
+    class Meta:
+        verbose_name = "资金分配"
+        verbose_name_plural = "资金分配"
+        ordering = ["fund", "project"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "project"],
+                name="allocation_unique_fund_project",
+                violation_error_message="同一笔资金对同一项目只能有一条分配记录。",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message="分配金额须大于零。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.fund} → {self.project.code}：{plain(self.amount)}万元"
+
+    def clean(self):
+        if self.fund_id is None or self.amount is None:
+            return
+        others = self.fund.allocations.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"]
+        others = others or ZERO
+        if others + self.amount > self.fund.amount:
+            raise ValidationError(
+                {
+                    "amount": "超出资金总额：该资金共%(total)s万元，其他项目已分配%(others)s万元，"
+                    "最多还可分配%(left)s万元。"
+                    % {
+                        "total": plain(self.fund.amount),
+                        "others": plain(others),
+                        "left": plain(self.fund.amount - others),
+                    }
+                }
+            )
