@@ -15,8 +15,7 @@ install: $(STAMP)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py loaddata reference demo
-	@DEBUG=1 $(PY) manage.py shell -c "$$CREATE_ADMIN"
+	@DEBUG=1 $(PY) manage.py shell -c "$$FIRST_RUN"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
@@ -41,10 +40,18 @@ reference:
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
 
-# Creates the user "admin" once, with a random password printed a single time.
-define CREATE_ADMIN
+# On an empty database: loads reference and demo data, and creates the user "admin" with a
+# random password printed a single time. Fixtures are not reloaded later: loaddata rewrites
+# whole rows, which would undo what staff changed in them.
+define FIRST_RUN
 import secrets
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from counties.models import Prefecture
+if Prefecture.objects.exists():
+    print("数据库已有数据，不再载入参考数据和演示数据。")
+else:
+    call_command("loaddata", "reference", "demo")
 User = get_user_model()
 if User.objects.filter(username="admin").exists():
     print("管理员账号 admin 已存在（密码见首次运行时的输出；忘记可运行 manage.py changepassword admin）。")
@@ -54,4 +61,4 @@ else:
     print("已创建管理员账号 admin，一次性密码：" + password + "（请登录后在管理后台修改）")
 print("打开 http://127.0.0.1:8000/ （数据录入：http://127.0.0.1:8000/admin/）")
 endef
-export CREATE_ADMIN
+export FIRST_RUN

@@ -48,7 +48,10 @@ class FundAdmin(admin.ModelAdmin):
     autocomplete_fields = ["county"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_allocated()
+        # A GROUP BY drops Meta.ordering; keep autocomplete and paging stable.
+        return (
+            super().get_queryset(request).with_allocated().order_by("-year", "county__code", "pk")
+        )
 
     @admin.display(description="已分配（万元）", ordering="allocated")
     def allocated(self, obj):

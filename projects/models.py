@@ -317,7 +317,21 @@ class FundAllocation(models.Model):
         return f"{self.fund} → {self.project.code}：{plain(self.amount)}万元"
 
     def clean(self):
-        if self.fund_id is None or self.amount is None:
+        if self.fund_id is None:
+            return
+        try:
+            # On the project add screen the project is the unsaved parent form's instance.
+            project = self.project
+        except Project.DoesNotExist:
+            project = None
+        if project and project.county_id and project.county_id != self.fund.county_id:
+            raise ValidationError(
+                {
+                    "fund": "该资金拨付给%(fund_county)s，不能分配给%(project_county)s的项目。"
+                    % {"fund_county": self.fund.county, "project_county": project.county}
+                }
+            )
+        if self.amount is None:
             return
         others = self.fund.allocations.exclude(pk=self.pk).aggregate(total=Sum("amount"))["total"]
         others = others or ZERO

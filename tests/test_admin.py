@@ -1,0 +1,162 @@
+"""Every admin screen of the three apps opens for staff, with one record of each kind in place."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, Village
+from personnel.models import Batch, Cadre, ExchangePosting
+from projects.models import Fund, FundAllocation, IndustrialPark, Project
+
+APPS = {"counties", "personnel", "projects"}
+MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in APPS),
+    key=lambda model: model._meta.label,
+)
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def one_of_each(county, district):
+    village = Village.objects.create(name="勐朗村", township="勐朗镇", county=county)
+    batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
+    cadre = Cadre.objects.create(
+        name="张伟",
+        gender="male",
+        kind="official",
+        sending_unit="黄浦区发展改革委",
+        post="副县长",
+        county=county,
+        batch=batch,
+        term_start=datetime.date(2023, 7, 1),
+    )
+    park = IndustrialPark.objects.create(
+        name="澜沧沪滇产业园", county=county, partner_district=district, year_founded=2019
+    )
+    project = Project.objects.create(
+        code="2023-LC-001",
+        name="茶叶初制所",
+        county=county,
+        village=village,
+        park=park,
+        category="industry",
+        year=2023,
+    )
+    project.cadres.add(cadre)
+    fund = Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
+    objects = [
+        county.prefecture,
+        county,
+        district,
+        Pairing.objects.create(district=district, county=county, from_year=2017),
+        village,
+        batch,
+        cadre,
+        ExchangePosting.objects.create(
+            name="李静",
+            gender="female",
+            direction="to_shanghai",
+            county=county,
+            district=district,
+            home_unit="澜沧县农业农村局",
+            host_unit="黄浦区农业农村委",
+            start_date=datetime.date(2023, 3, 1),
+        ),
+        park,
+        project,
+        fund,
+        FundAllocation.objects.create(fund=fund, project=project, amount=Decimal("60")),
+    ]
+    return {type(obj): obj for obj in objects}
+
+
+def test_every_model_of_the_three_apps_is_in_the_admin():
+    assert set(MODELS) == {
+        Prefecture,
+        County,
+        ShanghaiDistrict,
+        Pairing,
+        Village,
+        Batch,
+        Cadre,
+        ExchangePosting,
+        IndustrialPark,
+        Project,
+        Fund,
+        FundAllocation,
+    }
+
+
+def test_admin_index_lists_the_three_apps(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+
+    assert response.status_code == 200
+    for model in MODELS:
+        assert admin_url(model, "changelist") in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_shows_the_record(admin_client, one_of_each, model):
+    obj = one_of_each[model]
+
+    response = admin_client.get(admin_url(model, "changelist"))
+
+    assert response.status_code == 200
+    assert admin_url(model, "change", obj.pk) in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_search_answers(admin_client, one_of_each, model):
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "x"})
+
+    assert response.status_code == 200
+    assert admin_url(model, "change", one_of_each[model].pk) not in response.content.decode()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_add_page_opens(admin_client, model):
+    response = admin_client.get(admin_url(model, "add"))
+
+    assert response.status_code == 200
+    assert b"<form" in response.content
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_change_page_opens_on_the_record(admin_client, one_of_each, model):
+    obj = one_of_each[model]
+
+    response = admin_client.get(admin_url(model, "change", obj.pk))
+
+    assert response.status_code == 200
+    assert response.context["original"] == obj
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_delete_page_opens_on_the_record(admin_client, one_of_each, model):
+    response = admin_client.get(admin_url(model, "delete", one_of_each[model].pk))
+
+    assert response.status_code == 200
+
+
+def test_county_autocomplete_on_the_project_screen_finds_counties_by_name(admin_client):
+    dali = Prefecture.objects.create(code="532900", name="大理白族自治州", division_type="自治州")
+    chuxiong = Prefecture.objects.create(
+        code="532300", name="楚雄彝族自治州", division_type="自治州"
+    )
+    County.objects.create(code="532901", name="大理市", prefecture=dali, division_type="县级市")
+    County.objects.create(code="532326", name="大姚县", prefecture=chuxiong, division_type="县")
+    County.objects.create(code="532301", name="楚雄市", prefecture=chuxiong, division_type="县级市")
+
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "projects", "model_name": "project", "field_name": "county", "term": "大"},
+    )
+
+    assert response.status_code == 200
+    assert sorted(r["text"] for r in response.json()["results"]) == sorted(["大理市", "大姚县"])
