@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Fund, FundAllocation, IndustrialPark, Project, plain
+from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
 
 
 class AllocationInline(admin.TabularInline):
@@ -28,14 +28,14 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "county__name"]
     autocomplete_fields = ["county", "village", "park", "cadres"]
     inlines = [AllocationInline]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "import_batch"]
     fieldsets = [
         (None, {"fields": ["code", "name", "category", "year", "status"]}),
         ("地点", {"fields": ["county", "village", "park"]}),
         ("进度", {"fields": ["start_date", "end_date"]}),
         ("资金与成效", {"fields": ["shanghai_funds", "other_funds", "beneficiaries"]}),
         ("说明", {"fields": ["description", "notes", "cadres"]}),
-        ("记录", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
     ]
 
 
@@ -93,3 +93,33 @@ class IndustrialParkAdmin(admin.ModelAdmin):
         ("上海合作方", {"fields": ["partner_district", "partner_name"]}),
         ("成效", {"fields": ["enterprises", "investment", "jobs", "description"]}),
     ]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Batches are written by imports only; staff read them."""
+
+    list_display = [
+        "imported_at",
+        "kind",
+        "file_name",
+        "user",
+        "channel",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+    ]
+    list_filter = ["kind", "channel", "imported_at"]
+    list_select_related = ["user"]
+    search_fields = ["file_name", "file_sha256", "user__username"]
+    date_hierarchy = "imported_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

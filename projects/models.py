@@ -1,11 +1,13 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from counties.models import FIRST_YEAR, LAST_YEAR, County, ShanghaiDistrict, Village
 from personnel.models import Cadre
@@ -92,6 +94,43 @@ class IndustrialPark(models.Model):
         return reverse("parks:detail", args=[self.pk])
 
 
+class ImportBatch(models.Model):
+    """One file imported: who, when, which file, and what it did."""
+
+    class Kind(models.TextChoices):
+        YEARLY_REPORT = "yearly_report", "项目年度报表"
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        COMMAND = "command", "命令行"
+
+    kind = models.CharField("报表类型", max_length=20, choices=Kind)
+    channel = models.CharField("导入途径", max_length=10, choices=Channel)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name="导入人",
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    file_sha256 = models.CharField("文件SHA-256", max_length=64)
+    imported_at = models.DateTimeField("导入时间", default=timezone.now)
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    created = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("未变", default=0)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+        ordering = ["-imported_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.imported_at:%Y-%m-%d %H:%M} {self.file_name}"
+
+
 class ProjectQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -164,6 +203,15 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
         verbose_name="所属园区",
+    )
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="projects",
+        verbose_name="最后写入的导入批次",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最后修改", auto_now=True)

@@ -9,13 +9,15 @@ from django.urls import reverse
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, Village
 from personnel.models import Batch, Cadre, ExchangePosting
-from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
 
 APPS = {"counties", "personnel", "projects"}
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
     key=lambda model: model._meta.label,
 )
+# Import batches are written by imports only: staff can read them, not add, change or delete.
+EDITABLE = [model for model in MODELS if model is not ImportBatch]
 
 
 def admin_url(model, view, *args):
@@ -72,6 +74,12 @@ def one_of_each(county, district):
         project,
         fund,
         FundAllocation.objects.create(fund=fund, project=project, amount=Decimal("60")),
+        ImportBatch.objects.create(
+            kind="yearly_report",
+            channel="command",
+            file_name="2023年报表.csv",
+            file_sha256="0" * 64,
+        ),
     ]
     return {type(obj): obj for obj in objects}
 
@@ -90,6 +98,7 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         Project,
         Fund,
         FundAllocation,
+        ImportBatch,
     }
 
 
@@ -119,7 +128,7 @@ def test_changelist_search_answers(admin_client, one_of_each, model):
     assert admin_url(model, "change", one_of_each[model].pk) not in response.content.decode()
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model._meta.label)
 def test_add_page_opens(admin_client, model):
     response = admin_client.get(admin_url(model, "add"))
 
@@ -137,11 +146,22 @@ def test_change_page_opens_on_the_record(admin_client, one_of_each, model):
     assert response.context["original"] == obj
 
 
-@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda model: model._meta.label)
 def test_delete_page_opens_on_the_record(admin_client, one_of_each, model):
     response = admin_client.get(admin_url(model, "delete", one_of_each[model].pk))
 
     assert response.status_code == 200
+
+
+def test_import_batches_cannot_be_added_changed_or_deleted_by_hand(admin_client, one_of_each):
+    batch = one_of_each[ImportBatch]
+
+    assert admin_client.get(admin_url(ImportBatch, "add")).status_code == 403
+    assert admin_client.get(admin_url(ImportBatch, "delete", batch.pk)).status_code == 403
+    response = admin_client.post(admin_url(ImportBatch, "change", batch.pk), {"file_name": "x"})
+    assert response.status_code == 403
+    batch.refresh_from_db()
+    assert batch.file_name == "2023年报表.csv"
 
 
 def test_county_autocomplete_on_the_project_screen_finds_counties_by_name(admin_client):
