@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
 app_name = "projects"
 urlpatterns = [
+    re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<str:code>/", views.ProjectDetailView.as_view(), name="detail"),
 ]
 

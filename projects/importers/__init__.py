@@ -1,0 +1,15 @@
+"""The yearly report import (沪滇协作项目年度报表): one engine for the command and the admin."""
+
+from .parsing import FileError
+from .rows import COLUMNS, HEADERS
+from .writing import ImportFailed, Progress, Report, import_yearly_report
+
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "FileError",
+    "ImportFailed",
+    "Progress",
+    "Report",
+    "import_yearly_report",
+]
