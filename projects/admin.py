@@ -1,6 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from import_export.admin import ImportMixin
 
+from .importers import HEADERS, exporting
 from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
+from .resources import ReportCSV, ReportXLSX, YearlyReportResource, bad_rows_path
 
 
 class AllocationInline(admin.TabularInline):
@@ -12,7 +19,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ImportMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -37,6 +44,67 @@ class ProjectAdmin(admin.ModelAdmin):
         ("说明", {"fields": ["description", "notes", "cadres"]}),
         ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
     ]
+
+    # Yearly report import: import-export's screens, our engine (see projects/resources.py).
+    resource_classes = [YearlyReportResource]
+    formats = [ReportCSV, ReportXLSX]
+    import_template_name = "admin/projects/project/import.html"
+    skip_admin_log = True  # every import is recorded as an ImportBatch instead
+
+    def get_urls(self):
+        extra = [
+            path(
+                "import/template.<str:fmt>",
+                self.admin_site.admin_view(self.template_view),
+                name="projects_project_import_template",
+            ),
+            path(
+                "import/bad-rows/<str:token>.csv",
+                self.admin_site.admin_view(self.bad_rows_view),
+                name="projects_project_import_bad_rows",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def template_view(self, request, fmt):
+        """The blank yearly report template, as XLSX (with a sheet of rules) or CSV."""
+        if fmt == "xlsx":
+            return FileResponse(
+                exporting.xlsx_file(None), as_attachment=True, filename="项目年度报表模板.xlsx"
+            )
+        if fmt == "csv":
+            response = HttpResponse(
+                "\ufeff" + ",".join(HEADERS) + "\r\n", content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = content_disposition_header(
+                True, "项目年度报表模板.csv"
+            )
+            return response
+        raise Http404
+
+    def bad_rows_view(self, request, token):
+        """The rows of a refused upload, each with its errors, for the sender to fix."""
+        if not self.has_import_permission(request):
+            raise Http404
+        path = bad_rows_path(token)
+        if path is None or not path.is_file():
+            raise Http404
+        return FileResponse(open(path, "rb"), as_attachment=True, filename="需修改的行.csv")  # noqa: SIM115
+
+    def add_success_message(self, result, request):
+        file = result.file
+        batch_url = reverse("admin:projects_importbatch_change", args=[file.batch.pk])
+        messages.success(
+            request,
+            format_html(
+                '导入完成：{}行，新增{}，更新{}，未变{}。<a href="{}">查看导入批次</a>',
+                file.rows,
+                file.created,
+                file.updated,
+                file.unchanged,
+                batch_url,
+            ),
+        )
 
 
 @admin.register(Fund)

@@ -2,7 +2,7 @@
 
 from .parsing import FileError
 from .rows import COLUMNS, HEADERS
-from .writing import ImportFailed, Progress, Report, import_yearly_report
+from .writing import ImportFailed, Progress, Report, Source, import_yearly_report
 
 __all__ = [
     "COLUMNS",
@@ -11,5 +11,6 @@ __all__ = [
     "ImportFailed",
     "Progress",
     "Report",
+    "Source",
     "import_yearly_report",
 ]

@@ -74,14 +74,14 @@ def error_line(row_number, column_label, message):
 
 
 def find_header(rows):
-    """Skips title rows; returns (header row number, {column key: (index, label)}, rows after).
+    """Skips title rows; returns (header cells, {column key: (index, label)}, rows after).
 
     The header is the first row in which at least two cells are known headers.
     """
     for row_number, cells in rows:
         matched = [HEADER_LOOKUP.get(header_key(cell)) for cell in cells]
         if sum(1 for column in matched if column) >= 2:
-            return row_number, layout(row_number, cells, matched), rows
+            return [text(cell) for cell in cells], layout(row_number, cells, matched), rows
         if row_number >= HEADER_SEARCH_ROWS:
             break
     raise FileError("未找到表头：前%d行中没有“项目编号”“县市区”等列名。" % HEADER_SEARCH_ROWS)
@@ -148,7 +148,8 @@ class RowReader:
     hold only the cells that were valid.
     """
 
-    def __init__(self, positions, places=None, today=None):
+    def __init__(self, header, positions, places=None, today=None):
+        self.header = header
         self.positions = positions
         self.places = places or Places()
         self.last_year = (today or datetime.date.today()).year + 1

@@ -2,6 +2,7 @@
 
 import hashlib
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -22,7 +23,11 @@ PREVIEW_ROWS = 100
 
 
 class ImportFailed(Exception):
-    """The files were refused as a whole; `errors` holds every problem, one line each."""
+    """The files were refused as a whole; `errors` holds every problem, one line each.
+
+    `bad_rows` holds (file name, header cells, row number, cells, error lines) for every
+    refused row, so that a sender can be given back just those rows to fix.
+    """
 
     def __init__(self, errors, bad_rows=()):
         super().__init__("\n".join(errors))
@@ -38,7 +43,8 @@ class FileReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    # A sample of what the import does, for the preview: (row number, "new"/"update", values)
+    # A sample of what the import does, for the preview:
+    # (row number, "new" or "update", field values, county)
     preview: list = field(default_factory=list)
     batch: ImportBatch | None = None
 
@@ -80,19 +86,32 @@ class Progress:
         self.started = self.last = time.monotonic()
 
 
-def sha256(binary):
-    digest = hashlib.sha256()
-    while chunk := binary.read(1 << 20):
-        digest.update(chunk)
-    binary.seek(0)
-    return digest.hexdigest()
+@dataclass
+class Source:
+    """A report to import: its name, its SHA-256, and a way to read its rows, each time anew."""
+
+    name: str
+    sha256: str
+    read: Callable[[], Iterable[tuple[int, list]]]
+
+    @classmethod
+    def from_file(cls, name, binary):
+        """A seekable binary file; it is read once to hash, then once per pass."""
+        digest = hashlib.sha256()
+        while chunk := binary.read(1 << 20):
+            digest.update(chunk)
+
+        def read():
+            binary.seek(0)
+            return read_rows(binary, name)
+
+        return cls(name, digest.hexdigest(), read)
 
 
-def data_rows(binary, name):
-    """(row number, cells, reader) for every non-empty row below the header."""
-    rows = iter(read_rows(binary, name))
-    _, positions, rows = find_header(rows)
-    return positions, (
+def data_rows(source, places):
+    """A RowReader for the file's header, and (row number, cells) for every non-empty row."""
+    header, positions, rows = find_header(iter(source.read()))
+    return RowReader(header, positions, places), (
         (number, cells) for number, cells in rows if any(text(cell) for cell in cells)
     )
 
@@ -102,13 +121,14 @@ def import_yearly_report(
 ):
     """Imports yearly project reports; all files are written in one transaction, or none.
 
-    `files` is a list of (name, binary file) pairs; each file must be seekable, since it is
-    read twice: once to validate every row, once to write. Nothing is held in memory but the
+    `files` is a list of Sources or of (name, seekable binary file) pairs. Each is read
+    twice: once to validate every row, once to write. Nothing is held in memory but the
     project codes seen so far. Raises ImportFailed with every error; returns a Report.
     """
+    files = [f if isinstance(f, Source) else Source.from_file(*f) for f in files]
     progress = progress or Progress()
     places = Places()
-    report = Report([FileReport(name) for name, _ in files])
+    report = Report([FileReport(f.name, f.sha256) for f in files])
     validate(files, report, places, progress)
     if dry_run:
         write(files, report, places, progress, user, channel, save=False)
@@ -125,13 +145,12 @@ def validate(files, report, places, progress):
     errors, bad_rows = [], []
     seen = {}  # code → file index << 32 | row number: one small int per code keeps memory low
     several = len(files) > 1
-    for index, ((name, binary), file_report) in enumerate(zip(files, report.files, strict=True)):
+    for index, (source, file_report) in enumerate(zip(files, report.files, strict=True)):
+        name = source.name
         prefix = "%s " % name if several else ""
-        file_report.sha256 = sha256(binary)
         progress.restart()
         try:
-            positions, rows = data_rows(binary, name)
-            reader = RowReader(positions, places)
+            reader, rows = data_rows(source, places)
             count = 0
             for count, (number, cells) in enumerate(rows, start=1):
                 values, problems = reader.read(number, cells)
@@ -141,19 +160,17 @@ def validate(files, report, places, progress):
                 if first != here:
                     where = "第%d行" % (first & 0xFFFFFFFF)
                     if several:
-                        where = "%s %s" % (files[first >> 32][0], where)
+                        where = "%s %s" % (files[first >> 32].name, where)
                     message = "与%s重复的项目编号“%s”" % (where, code)
                     problems.insert(0, error_line(number, reader.label("code"), message))
                 if problems:
                     errors.extend(prefix + line for line in problems)
-                    bad_rows.append((name, number, cells, problems))
+                    bad_rows.append((name, reader.header, number, cells, problems))
                 progress("已校验", name, count)
             progress("已校验", name, count, final=True)
             file_report.rows = count
         except FileError as error:
             errors.extend(prefix + message for message in error.messages)
-        finally:
-            binary.seek(0)
     if errors:
         raise ImportFailed(errors, bad_rows)
 
@@ -166,7 +183,8 @@ def chunks(iterable, size):
 
 def write(files, report, places, progress, user, channel, save):
     now = timezone.now()
-    for (name, binary), file_report in zip(files, report.files, strict=True):
+    for source, file_report in zip(files, report.files, strict=True):
+        name = source.name
         batch = None
         if save:
             batch = ImportBatch.objects.create(
@@ -177,19 +195,15 @@ def write(files, report, places, progress, user, channel, save):
                 file_sha256=file_report.sha256,
                 imported_at=now,
             )
-        positions, rows = data_rows(binary, name)
-        reader = RowReader(positions, places)
+        reader, rows = data_rows(source, places)
         progress.restart()
         done = 0
         for chunk in chunks(rows, CHUNK):
             values = [reader.read(number, cells)[0] for number, cells in chunk]
-            for row in values:
-                row["county_id"] = row.pop("county").pk
             apply(chunk, values, file_report, batch, now, save)
             done += len(chunk)
             progress("已写入" if save else "已比对", name, done)
         progress("已写入" if save else "已比对", name, done, final=True)
-        binary.seek(0)
         if batch is not None:
             batch.rows = file_report.rows
             batch.created = file_report.created
@@ -205,6 +219,8 @@ def apply(chunk, values, file_report, batch, now, save):
     existing = {project.code: project for project in existing.iterator()}
     new, changed = [], []
     for (number, _), row in zip(chunk, values, strict=True):
+        county = row.pop("county")
+        row["county_id"] = county.pk
         project = existing.get(row["code"])
         if project is None:
             project = Project(**row, import_batch=batch)
@@ -221,7 +237,7 @@ def apply(chunk, values, file_report, batch, now, save):
             file_report.unchanged += 1
             continue
         if len(file_report.preview) < PREVIEW_ROWS:
-            file_report.preview.append((number, kind, row))
+            file_report.preview.append((number, kind, row, county))
     file_report.created += len(new)
     file_report.updated += len(changed)
     if save:

@@ -1,0 +1,148 @@
+"""The yearly report in the admin, on django-import-export's upload → preview → confirm screens.
+
+import-export supplies the screens, the temporary copy of the upload, the confirm step and
+the permission checks. Reading and validating the file is the same engine as the
+import_yearly_report command (projects.importers): import-export's own CSV reading does no
+encoding detection and its row-by-row import would commit valid rows of a bad file.
+"""
+
+import csv
+import hashlib
+import io
+import secrets
+import tempfile
+from pathlib import Path
+
+import tablib
+from import_export import resources
+from import_export.formats import base_formats
+from import_export.results import Result, RowResult
+
+from .importers import ImportFailed, Source, import_yearly_report
+from .importers.parsing import neutralise, read_csv, read_xlsx, text
+from .models import ImportBatch, Project
+
+BAD_ROWS_DIR = Path(tempfile.gettempdir())
+BAD_ROWS_PREFIX = "hujin-bad-rows-"
+
+
+class UploadDataset(tablib.Dataset):
+    """Carries the uploaded bytes to the resource untouched; our engine reads them."""
+
+    def __init__(self, raw, reader):
+        super().__init__()
+        self.raw, self.reader = raw, reader
+
+    def __bool__(self):
+        return bool(self.raw)
+
+
+class ReportFormat:
+    reader = None
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        return UploadDataset(bytes(in_stream), type(self).reader)
+
+    def can_export(self):
+        return False
+
+
+class ReportCSV(ReportFormat, base_formats.CSV):
+    reader = staticmethod(read_csv)
+
+    def get_title(self):
+        return "CSV（UTF-8或GBK）"
+
+
+class ReportXLSX(ReportFormat, base_formats.XLSX):
+    reader = staticmethod(read_xlsx)
+
+    def get_title(self):
+        return "XLSX"
+
+
+class ReportResult(Result):
+    """import-export's result, holding our engine's report or its refusal."""
+
+    def __init__(self, report=None, failure=None, bad_rows_token=""):
+        super().__init__()
+        self.report, self.failure, self.bad_rows_token = report, failure, bad_rows_token
+        if report is not None:
+            self.totals[RowResult.IMPORT_TYPE_NEW] = report.total("created")
+            self.totals[RowResult.IMPORT_TYPE_UPDATE] = report.total("updated")
+            self.totals[RowResult.IMPORT_TYPE_SKIP] = report.total("unchanged")
+            self.total_rows = report.total("rows")
+
+    def has_errors(self):
+        return self.failure is not None
+
+    @property
+    def file(self):
+        return self.report.files[0] if self.report else None
+
+
+class YearlyReportResource(resources.ModelResource):
+    class Meta:
+        model = Project
+        name = "项目年度报表"
+        import_id_fields = ["code"]
+        fields = [
+            "code",
+            "name",
+            "year",
+            "county",
+            "category",
+            "status",
+            "shanghai_funds",
+            "other_funds",
+            "beneficiaries",
+            "start_date",
+            "end_date",
+            "notes",
+        ]
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        raw = dataset.raw
+        name = kwargs.get("file_name") or "upload"
+        source = Source(
+            name, hashlib.sha256(raw).hexdigest(), lambda: dataset.reader(io.BytesIO(raw))
+        )
+        user = kwargs.get("user")
+        try:
+            report = import_yearly_report(
+                files=[source],
+                user=user if user and user.is_authenticated else None,
+                channel=ImportBatch.Channel.ADMIN,
+                dry_run=dry_run,
+            )
+        except ImportFailed as failure:
+            return ReportResult(failure=failure, bad_rows_token=save_bad_rows(failure))
+        return ReportResult(report=report)
+
+
+def save_bad_rows(failure):
+    """Writes the refused rows, with an error column, to a temporary CSV; returns its token."""
+    if not failure.bad_rows:
+        return ""
+    token = secrets.token_hex(16)
+    with open(bad_rows_path(token), "w", encoding="utf-8-sig", newline="") as output:
+        writer = csv.writer(output)
+        header = failure.bad_rows[0][1]
+        writer.writerow(["原行号", *header, "错误说明"])
+        for _, _, number, cells, problems in failure.bad_rows:
+            cells = [neutralise(text(cell)) for cell in cells] + [""] * (len(header) - len(cells))
+            writer.writerow([number, *cells, "；".join(problems)])
+    return token
+
+
+def bad_rows_path(token):
+    """The file of a token; the token is checked, so no other path can be reached."""
+    if len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
+        return None
+    return BAD_ROWS_DIR / ("%s%s.csv" % (BAD_ROWS_PREFIX, token))

@@ -1,0 +1,153 @@
+"""Staff import a yearly report in the admin: upload → preview → confirm, or a list of errors."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from projects.models import ImportBatch, Project
+
+IMPORT = reverse("admin:projects_project_import")
+PROCESS = reverse("admin:projects_project_process_import")
+HEADER = "项目编号,项目名称,年度,县市区,项目类别,项目状态,上海援助资金（万元）\r\n"
+
+
+def upload(name, text, encoding="utf-8"):
+    file = io.BytesIO(text.encode(encoding))
+    file.name = name
+    return file
+
+
+def post_upload(admin_client, file, fmt="0"):
+    return admin_client.post(IMPORT, {"format": fmt, "resource": "0", "import_file": file})
+
+
+@pytest.fixture
+def good_gbk_file(county):
+    return upload(
+        "2023年澜沧县报表.csv",
+        HEADER
+        + "LC-2023-001,茶叶初制所,2023,澜沧拉祜族自治县,产业发展,在建,120.5\r\n"
+        + 'LC-2023-002,村道硬化,2023,530828,基础设施,完工,"1,000"\r\n',
+        encoding="gbk",
+    )
+
+
+def test_import_page_offers_the_blank_template_in_both_formats(admin_client):
+    response = admin_client.get(IMPORT)
+
+    assertContains(response, reverse("admin:projects_project_import_template", args=["xlsx"]))
+    assertContains(response, reverse("admin:projects_project_import_template", args=["csv"]))
+
+
+def test_blank_csv_template_has_the_chinese_headers_and_a_bom(admin_client):
+    response = admin_client.get(reverse("admin:projects_project_import_template", args=["csv"]))
+
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff项目编号,项目名称,年度,州市,县市区,项目类别,项目状态,")
+    assert "上海援助资金（万元）" in content
+
+
+def test_blank_xlsx_template_has_the_headers_and_a_sheet_of_rules(admin_client):
+    from openpyxl import load_workbook
+
+    response = admin_client.get(reverse("admin:projects_project_import_template", args=["xlsx"]))
+
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["项目年度报表", "填写说明"]
+    assert [c.value for c in workbook.worksheets[0][1]][:3] == ["项目编号", "项目名称", "年度"]
+
+
+def test_upload_shows_a_preview_and_writes_nothing(admin_client, good_gbk_file):
+    response = post_upload(admin_client, good_gbk_file)
+
+    assertContains(response, "新增 <strong>2</strong>")
+    assertContains(response, "LC-2023-001")
+    assertContains(response, "茶叶初制所")
+    assertContains(response, "确认导入")
+    assert not Project.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+
+def test_confirming_the_preview_imports_the_file_as_one_batch(
+    admin_client, admin_user, good_gbk_file
+):
+    preview = post_upload(admin_client, good_gbk_file)
+    confirm = preview.context["confirm_form"]
+
+    response = admin_client.post(PROCESS, {**confirm.initial, "confirm": "确认导入"}, follow=True)
+
+    assertContains(response, "导入完成：2行，新增2，更新0，未变0。")
+    batch = ImportBatch.objects.get()
+    assert (batch.user, batch.channel, batch.file_name) == (
+        admin_user,
+        "admin",
+        "2023年澜沧县报表.csv",
+    )
+    assert set(Project.objects.values_list("code", "import_batch")) == {
+        ("LC-2023-001", batch.pk),
+        ("LC-2023-002", batch.pk),
+    }
+
+
+def test_a_bad_file_lists_every_error_offers_the_bad_rows_and_cannot_be_confirmed(
+    admin_client, county
+):
+    bad = upload(
+        "bad.csv",
+        HEADER
+        + "LC-2023-001,茶叶初制所,2023,澜沧拉祜族自治县,产业发展,在建,120.5\r\n"
+        + "LC-2023-002,村道硬化,2023,火星县,基础设施,完工,-3\r\n"
+        + "LC-2023-003,<script>alert(1)</script>,abc,530828,产业发展,在建,1\r\n",
+    )
+
+    response = post_upload(admin_client, bad)
+
+    assertContains(response, "文件未通过校验，未写入任何数据")
+    assertContains(response, "第3行 县市区：未知的县市区“火星县”")
+    assertContains(response, "第3行 上海援助资金（万元）：金额不能为负数：“-3”")
+    assertContains(response, "第4行 年度：年度须为1996至")
+    assertNotContains(response, "<script>alert(1)</script>")
+    assertNotContains(response, "确认导入")
+    assert not Project.objects.exists()
+
+    bad_rows = admin_client.get(
+        reverse(
+            "admin:projects_project_import_bad_rows",
+            args=[response.context["result"].bad_rows_token],
+        )
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(bad_rows.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["原行号", *HEADER.strip().split(","), "错误说明"]
+    assert [row[:2] for row in rows[1:]] == [["3", "LC-2023-002"], ["4", "LC-2023-003"]]
+    assert "未知的县市区“火星县”" in rows[1][-1]
+
+
+def test_bad_rows_download_refuses_a_token_that_is_not_one(admin_client):
+    url = reverse("admin:projects_project_import_bad_rows", args=["..%2F..%2Fetc%2Fpasswd"])
+
+    assert admin_client.get(url).status_code == 404
+
+
+def test_an_xlsx_upload_goes_through_the_same_engine(admin_client, county):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        ["项目编号", "项目名称", "年度", "县市区", "项目类别", "项目状态", "上海援助资金(万元)"]
+    )
+    sheet.append(["LC-2023-009", "核桃初加工", 2023, 530828, "industry", "planned", 169.41])
+    file = io.BytesIO()
+    workbook.save(file)
+    file.seek(0)
+    file.name = "report.xlsx"
+
+    preview = post_upload(admin_client, file, fmt="1")
+    admin_client.post(PROCESS, {**preview.context["confirm_form"].initial, "confirm": "确认导入"})
+
+    project = Project.objects.get(code="LC-2023-009")
+    assert str(project.shanghai_funds.normalize()) == "169.41"
+    assert project.county == county
