@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 # A cell starting with one of these is a formula to Excel; exports prefix it with "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
+# Characters str.strip() keeps but a spreadsheet cell never means: BOM, zero-width space.
+INVISIBLE = "\ufeff\u200b"
 SNIFF_BYTES = 1 << 16
 
 
@@ -82,10 +84,12 @@ def read_xlsx(binary):
         raise FileError(message) from None
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows():
-            cells = [cell.value for cell in row]
+        # A stale <dimension> written by some programs would cut the sheet short.
+        sheet.reset_dimensions()
+        # Rows come in order from row 1; missing ones are filled in empty, without a number.
+        for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if cells:
-                yield row[0].row, cells
+                yield row_number, list(cells)
     finally:
         workbook.close()
 
@@ -104,9 +108,11 @@ def text(value):
     """A cell as trimmed text: numbers written without ".0", the export's "'" removed."""
     if value is None:
         return ""
-    if isinstance(value, str):
-        value = value.strip().strip("\ufeff\u200b").strip()
-        if value.startswith(NEUTRALISER) and value[1:2].startswith(FORMULA_STARTS):
+    if value.__class__ is str:
+        value = value.strip()
+        if value and (value[0] in INVISIBLE or value[-1] in INVISIBLE):
+            value = value.strip(INVISIBLE).strip()
+        if value[:1] == NEUTRALISER and value[1:2].startswith(FORMULA_STARTS):
             value = value[1:]
         return value
     if isinstance(value, bool):
@@ -132,12 +138,16 @@ def parse_decimal(value, max_digits, decimal_places):
     if isinstance(value, bool):
         raise ValueError("不是数字")
     if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        # repr gives the shortest text that round-trips: 169.41 → "169.41", not 169.409999…
-        number = Decimal(repr(value))
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # Excel shows 15 significant digits but saves a formula's result in full:
+        # =12.3+3.3 is saved as 15.600000000000001 and shown as 15.6.
+        number = Decimal("%.15g" % value)
     else:
-        raw = canonical(text(value)).replace(" ", "")
+        raw = text(value)
+        if not raw.isascii():
+            raw = canonical(raw)
+        raw = raw.replace(" ", "")
         if "," in raw:
             whole, _, fraction = raw.partition(".")
             groups = whole.lstrip("+-").split(",")
@@ -152,10 +162,13 @@ def parse_decimal(value, max_digits, decimal_places):
         raise ValueError("不是数字")
     if abs(number) >= Decimal(10) ** (max_digits - decimal_places):
         raise ValueError("数额过大")
-    exact = number.quantize(Decimal(1).scaleb(-decimal_places))
+    exact = number.quantize(QUANTUM[decimal_places])
     if exact != number:
         raise ValueError("最多%d位小数" % decimal_places)
     return exact
+
+
+QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(10)}
 
 
 def parse_integer(value):
@@ -167,7 +180,10 @@ def parse_integer(value):
         if value.is_integer():
             return int(value)
         raise ValueError("不是整数")
-    raw = canonical(text(value)).replace(",", "")
+    raw = text(value)
+    if raw.isdigit() and raw.isascii():
+        return int(raw)
+    raw = canonical(raw).replace(",", "")
     if raw.endswith("年"):
         raw = raw[:-1]
     if not raw.lstrip("+-").isdigit() or not raw.isascii():
@@ -183,6 +199,11 @@ def parse_date(value):
         return value
     if not isinstance(value, str):
         raise ValueError("不是日期")
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value)  # the common case, at C speed
+        except ValueError:
+            pass
     raw = canonical(value)
     for separator in ("-", "/", "."):
         raw = raw.replace(separator, "-")

@@ -58,11 +58,6 @@ for _column in COLUMNS:
     HEADER_LOOKUP[header_key(_column.key)] = _column
 
 
-class RowError(Exception):
-    def __init__(self, column, message):
-        self.column, self.message = column, message
-
-
 def error_line(row_number, column_label, message):
     if column_label:
         return "第%(row)d行 %(column)s：%(message)s" % {
@@ -116,6 +111,11 @@ class Places:
             self.by_name.setdefault(county.name, []).append(county)
 
     def county(self, value, prefecture):
+        if value in self.counties:
+            return self.counties[value]
+        found = self.by_name.get(value)
+        if found and len(found) == 1:
+            return found[0]
         value = canonical(value)
         if value in self.counties:
             return self.counties[value]
@@ -125,8 +125,8 @@ class Places:
         if len(found) == 1:
             return found[0]
         if found:
-            raise RowError("county", "县市区“%s”重名，请同时填写州市或改用区划代码" % value)
-        raise RowError("county", "未知的县市区“%s”" % value)
+            raise ValueError("县市区“%s”重名，请同时填写州市或改用区划代码" % value)
+        raise ValueError("未知的县市区“%s”" % value)
 
 
 def choice_lookup(choices):
@@ -141,11 +141,25 @@ CATEGORIES = choice_lookup(Project.Category.choices)
 STATUSES = choice_lookup(Project.Status.choices)
 
 
+ZERO_MONEY = parse_decimal(0, **MONEY)
+# The values of a project when an optional column is missing from the file.
+DEFAULTS = {
+    "other_funds": ZERO_MONEY,
+    "beneficiaries": None,
+    "start_date": None,
+    "end_date": None,
+    "notes": "",
+}
+CATEGORY_LABELS = "、".join(label for _, label in Project.Category.choices)
+STATUS_LABELS = "、".join(label for _, label in Project.Status.choices)
+
+
 class RowReader:
-    """Turns one spreadsheet row into the values of a Project, or raises every problem.
+    """Turns one spreadsheet row into the values of a Project, and lists every problem.
 
     `read(row_number, cells)` returns (field values, error lines); with errors, the values
-    hold only the cells that were valid.
+    hold only the cells that were valid. Each cell is turned into text once; parsers get
+    both the raw cell (a number or date from XLSX) and that text.
     """
 
     def __init__(self, header, positions, places=None, today=None):
@@ -153,37 +167,26 @@ class RowReader:
         self.positions = positions
         self.places = places or Places()
         self.last_year = (today or datetime.date.today()).year + 1
-
-    def cell(self, cells, key):
-        position = self.positions.get(key)
-        if position is None or position[0] >= len(cells):
-            return None
-        return cells[position[0]]
+        self.plan = [
+            (key, positions[key][0], positions[key][1], parse)
+            for key, parse in self.parsers
+            if key in positions
+        ]
 
     def label(self, key):
         return self.positions[key][1] if key in self.positions else ""
 
     def read(self, row_number, cells):
         errors = []
-        values = {}
-        prefecture = None
-        for key, parse in self.parsers:
-            raw = self.cell(cells, key)
-            empty = text(raw) == ""
+        values = dict(DEFAULTS)
+        width = len(cells)
+        for key, index, label, parse in self.plan:
+            raw = cells[index] if index < width else None
             try:
-                if key == "prefecture":
-                    prefecture = None if empty else self.prefecture(raw)
-                    continue
-                if key == "county":
-                    if empty:
-                        raise RowError(key, "不能为空")
-                    values["county"] = self.places.county(text(raw), prefecture)
-                    continue
-                values[key] = parse(self, raw, empty)
-            except RowError as error:
-                errors.append(error_line(row_number, self.label(error.column), error.message))
+                values[key] = parse(self, raw, text(raw), values)
             except ValueError as error:
-                errors.append(error_line(row_number, self.label(key), str(error)))
+                errors.append(error_line(row_number, label, str(error)))
+        prefecture = values.pop("prefecture", None)
         county = values.get("county")
         if prefecture is not None and county is not None and county.prefecture_id != prefecture.pk:
             errors.append(
@@ -193,35 +196,34 @@ class RowReader:
                     "县市区“%s”不属于“%s”" % (county.name, prefecture.name),
                 )
             )
-        start, end = values.get("start_date"), values.get("end_date")
+        start, end = values["start_date"], values["end_date"]
         if start and end and end < start:
             message = "完工日期不能早于开工日期"
             errors.append(error_line(row_number, self.label("end_date"), message))
         return values, errors
 
-    def prefecture(self, raw):
-        value = canonical(text(raw))
+    def prefecture(self, raw, value, values):
+        if not value:
+            return None
+        value = canonical(value)
         prefecture = self.places.prefectures.get(value)
         if prefecture is None:
-            raise RowError("prefecture", "未知的州市“%s”" % value)
+            raise ValueError("未知的州市“%s”" % value)
         return prefecture
 
-    def required_text(self, raw, empty, max_length):
-        if empty:
+    def county(self, raw, value, values):
+        if not value:
             raise ValueError("不能为空")
-        value = text(raw)
-        if len(value) > max_length:
-            raise ValueError("超过%d个字" % max_length)
-        return value
+        return self.places.county(value, values.get("prefecture"))
 
-    def code(self, raw, empty):
-        return self.required_text(raw, empty, Project._meta.get_field("code").max_length)
+    def code(self, raw, value, values):
+        return required_text(value, CODE_LENGTH)
 
-    def name(self, raw, empty):
-        return self.required_text(raw, empty, Project._meta.get_field("name").max_length)
+    def name(self, raw, value, values):
+        return required_text(value, NAME_LENGTH)
 
-    def year(self, raw, empty):
-        if empty:
+    def year(self, raw, value, values):
+        if not value:
             raise ValueError("不能为空")
         try:
             year = parse_integer(raw)
@@ -229,75 +231,55 @@ class RowReader:
             year = None
         if year is None or not FIRST_YEAR <= year <= self.last_year:
             raise ValueError(
-                "年度须为%d至%d之间的整数，而不是“%s”" % (FIRST_YEAR, self.last_year, text(raw))
+                "年度须为%d至%d之间的整数，而不是“%s”" % (FIRST_YEAR, self.last_year, value)
             )
         return year
 
-    def choice(self, raw, empty, lookup, choices):
-        if empty:
+    def category(self, raw, value, values):
+        return choice(value, CATEGORIES, CATEGORY_LABELS)
+
+    def status(self, raw, value, values):
+        return choice(value, STATUSES, STATUS_LABELS)
+
+    def shanghai_funds(self, raw, value, values):
+        if not value:
             raise ValueError("不能为空")
-        value = canonical(text(raw))
-        found = lookup.get(value) or lookup.get(value.lower())
-        if found is None:
-            allowed = "、".join(label for _, label in choices)
-            raise ValueError("未知的取值“%s”（可填：%s）" % (value, allowed))
-        return found
+        return money(raw, value)
 
-    def category(self, raw, empty):
-        return self.choice(raw, empty, CATEGORIES, Project.Category.choices)
+    def other_funds(self, raw, value, values):
+        return money(raw, value) if value else ZERO_MONEY
 
-    def status(self, raw, empty):
-        return self.choice(raw, empty, STATUSES, Project.Status.choices)
-
-    def money(self, raw, empty, required):
-        if empty:
-            if required:
-                raise ValueError("不能为空")
-            return parse_decimal(0, **MONEY)
-        try:
-            amount = parse_decimal(raw, **MONEY)
-        except ValueError as error:
-            raise ValueError("%s：“%s”" % (error, text(raw))) from None
-        if amount < 0:
-            raise ValueError("金额不能为负数：“%s”" % text(raw))
-        return amount
-
-    def shanghai_funds(self, raw, empty):
-        return self.money(raw, empty, required=True)
-
-    def other_funds(self, raw, empty):
-        return self.money(raw, empty, required=False)
-
-    def beneficiaries(self, raw, empty):
-        if empty:
+    def beneficiaries(self, raw, value, values):
+        if not value:
             return None
         try:
             number = parse_integer(raw)
         except ValueError:
-            raise ValueError("须为不小于0的整数，而不是“%s”" % text(raw)) from None
-        if number < 0 or number > 2_147_483_647:
-            raise ValueError("须为不小于0的整数，而不是“%s”" % text(raw))
+            number = -1
+        if not 0 <= number <= 2_147_483_647:
+            raise ValueError("须为不小于0的整数，而不是“%s”" % value)
         return number
 
-    def date(self, raw, empty):
-        if empty:
+    def date(self, raw, value, values):
+        if not value:
             return None
         try:
             return parse_date(raw)
         except ValueError as error:
             raise ValueError(
-                "%s：“%s”（可写作2022-03-01、2022/3/1或2022年3月1日）" % (error, text(raw))
+                "%s：“%s”（可写作2022-03-01、2022/3/1或2022年3月1日）" % (error, value)
             ) from None
 
-    def notes(self, raw, empty):
-        return "" if empty else text(raw)
+    def notes(self, raw, value, values):
+        return value
 
+    # In this order: the county is read after the prefecture that may tell same names apart.
     parsers = [
         ("code", code),
         ("name", name),
         ("year", year),
-        ("prefecture", None),
-        ("county", None),
+        ("prefecture", prefecture),
+        ("county", county),
         ("category", category),
         ("status", status),
         ("shanghai_funds", shanghai_funds),
@@ -307,3 +289,37 @@ class RowReader:
         ("end_date", date),
         ("notes", notes),
     ]
+
+
+CODE_LENGTH = Project._meta.get_field("code").max_length
+NAME_LENGTH = Project._meta.get_field("name").max_length
+
+
+def required_text(value, max_length):
+    if not value:
+        raise ValueError("不能为空")
+    if len(value) > max_length:
+        raise ValueError("超过%d个字" % max_length)
+    return value
+
+
+def choice(value, lookup, allowed):
+    if not value:
+        raise ValueError("不能为空")
+    found = lookup.get(value)
+    if found is None:
+        value = canonical(value)
+        found = lookup.get(value) or lookup.get(value.lower())
+    if found is None:
+        raise ValueError("未知的取值“%s”（可填：%s）" % (value, allowed))
+    return found
+
+
+def money(raw, value):
+    try:
+        amount = parse_decimal(raw, **MONEY)
+    except ValueError as error:
+        raise ValueError("%s：“%s”" % (error, value)) from None
+    if amount < 0:
+        raise ValueError("金额不能为负数：“%s”" % value)
+    return amount

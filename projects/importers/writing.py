@@ -1,25 +1,57 @@
-"""Running a yearly report import: validate every row of every file, then write all or nothing."""
+"""Running a yearly report import: validate every row of every file, then write all or nothing.
+
+Valid rows go straight into a temporary staging table while the files are read (COPY on
+PostgreSQL), so a file is read once and memory holds only the project codes seen. Once every
+row has passed, two set-based statements per file update the projects that changed and
+insert the new ones; the counts come from the database. Any error rolls everything back.
+"""
 
 import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import ImportBatch, Project
-from .parsing import FileError, read_rows, text
-from .rows import FIELDS, Places, RowReader, error_line, find_header
+from ..models import ImportBatch, Project, plain
+from .parsing import FileError, read_rows
+from .rows import Places, RowReader, error_line, find_header
 
-# The same fields as attributes: county by id, so comparing costs no query.
-ATTRIBUTES = ["county_id" if name == "county" else name for name in FIELDS]
-
-CHUNK = 2000
-# Serializes imports on PostgreSQL (SQLite serializes writers by itself).
+# Serializes imports on PostgreSQL; SQLite serializes writers by itself.
 LOCK_KEY = 0x68756A696E  # "hujin"
 PREVIEW_ROWS = 100
+STAGING = "import_staging"
+# The staged columns: every Project field an import writes.
+WRITTEN = [
+    "code",
+    "name",
+    "year",
+    "county_id",
+    "category",
+    "status",
+    "shanghai_funds",
+    "other_funds",
+    "beneficiaries",
+    "start_date",
+    "end_date",
+    "notes",
+]
+STAGING_TYPES = {
+    "code": "text",
+    "name": "text",
+    "year": "integer",
+    "county_id": "bigint",
+    "category": "text",
+    "status": "text",
+    "shanghai_funds": "numeric",
+    "other_funds": "numeric",
+    "beneficiaries": "integer",
+    "start_date": "date",
+    "end_date": "date",
+    "notes": "text",
+}
 
 
 class ImportFailed(Exception):
@@ -35,6 +67,10 @@ class ImportFailed(Exception):
         self.bad_rows = bad_rows
 
 
+class DryRun(Exception):
+    """Raised inside the transaction of a dry run, to roll it back."""
+
+
 @dataclass
 class FileReport:
     name: str
@@ -44,7 +80,7 @@ class FileReport:
     updated: int = 0
     unchanged: int = 0
     # A sample of what the import does, for the preview:
-    # (row number, "new" or "update", field values, county)
+    # (row number, "new" or "update", code, name, year, county name, Shanghai funds)
     preview: list = field(default_factory=list)
     batch: ImportBatch | None = None
 
@@ -96,7 +132,7 @@ class Source:
 
     @classmethod
     def from_file(cls, name, binary):
-        """A seekable binary file; it is read once to hash, then once per pass."""
+        """A seekable binary file; it is read once to hash, then once to import."""
         digest = hashlib.sha256()
         while chunk := binary.read(1 << 20):
             digest.update(chunk)
@@ -108,40 +144,42 @@ class Source:
         return cls(name, digest.hexdigest(), read)
 
 
-def data_rows(source, places):
-    """A RowReader for the file's header, and (row number, cells) for every non-empty row."""
-    header, positions, rows = find_header(iter(source.read()))
-    return RowReader(header, positions, places), (
-        (number, cells) for number, cells in rows if any(text(cell) for cell in cells)
-    )
-
-
 def import_yearly_report(
     *, files, user=None, channel=ImportBatch.Channel.COMMAND, dry_run=False, progress=None
 ):
     """Imports yearly project reports; all files are written in one transaction, or none.
 
-    `files` is a list of Sources or of (name, seekable binary file) pairs. Each is read
-    twice: once to validate every row, once to write. Nothing is held in memory but the
-    project codes seen so far. Raises ImportFailed with every error; returns a Report.
+    `files` is a list of Sources or of (name, seekable binary file) pairs. Raises
+    ImportFailed with every error; returns a Report. A dry run reports the same counts and
+    preview, and writes nothing.
     """
     files = [f if isinstance(f, Source) else Source.from_file(*f) for f in files]
-    progress = progress or Progress()
-    places = Places()
     report = Report([FileReport(f.name, f.sha256) for f in files])
-    validate(files, report, places, progress)
-    if dry_run:
-        write(files, report, places, progress, user, channel, save=False)
-    else:
+    try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            write(files, report, places, progress, user, channel, save=True)
+            progress = progress or Progress()
+            with Staging() as staging:
+                stage(files, report, staging, progress)
+                for index, file_report in enumerate(report.files):
+                    progress.restart()
+                    staging.compare(index, file_report)
+                    if not dry_run:
+                        staging.write(index, file_report, user, channel)
+                    stage_name = "已比对" if dry_run else "已写入"
+                    progress(stage_name, file_report.name, file_report.rows, final=True)
+                if dry_run:
+                    raise DryRun
+    except DryRun:
+        pass
     return report
 
 
-def validate(files, report, places, progress):
+def stage(files, report, staging, progress):
+    """Reads and checks every row of every file, staging the valid ones; raises ImportFailed."""
+    places = Places()
     errors, bad_rows = [], []
     seen = {}  # code → file index << 32 | row number: one small int per code keeps memory low
     several = len(files) > 1
@@ -149,10 +187,14 @@ def validate(files, report, places, progress):
         name = source.name
         prefix = "%s " % name if several else ""
         progress.restart()
+        count = 0
         try:
-            reader, rows = data_rows(source, places)
-            count = 0
-            for count, (number, cells) in enumerate(rows, start=1):
+            header, positions, rows = find_header(iter(source.read()))
+            reader = RowReader(header, positions, places)
+            for number, cells in rows:
+                if is_empty(cells):
+                    continue
+                count += 1
                 values, problems = reader.read(number, cells)
                 code = values.get("code")
                 here = index << 32 | number
@@ -166,82 +208,135 @@ def validate(files, report, places, progress):
                 if problems:
                     errors.extend(prefix + line for line in problems)
                     bad_rows.append((name, reader.header, number, cells, problems))
+                elif not errors:
+                    staging.add(index, number, values)
                 progress("已校验", name, count)
-            progress("已校验", name, count, final=True)
-            file_report.rows = count
         except FileError as error:
             errors.extend(prefix + message for message in error.messages)
+        progress("已校验", name, count, final=True)
+        file_report.rows = count
+    staging.flush()
     if errors:
         raise ImportFailed(errors, bad_rows)
 
 
-def chunks(iterable, size):
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def is_empty(cells):
+    """A row with nothing in it but spaces; spreadsheets are full of them."""
+    return not any(cells) or not "".join([str(c) for c in cells if c is not None]).strip()
 
 
-def write(files, report, places, progress, user, channel, save):
-    now = timezone.now()
-    for source, file_report in zip(files, report.files, strict=True):
-        name = source.name
-        batch = None
-        if save:
-            batch = ImportBatch.objects.create(
-                kind=ImportBatch.Kind.YEARLY_REPORT,
-                channel=channel,
-                user=user,
-                file_name=name[-255:],
-                file_sha256=file_report.sha256,
-                imported_at=now,
+class Staging:
+    """A temporary table of validated rows, dropped at the end of the transaction."""
+
+    BUFFER = 5000
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.buffer = []
+
+    def __enter__(self):
+        columns = ", ".join("%s %s" % (c, STAGING_TYPES[c]) for c in WRITTEN)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
+            cursor.execute(
+                "CREATE TEMPORARY TABLE %s (file_index integer, row_number integer, %s)"
+                % (STAGING, columns)
             )
-        reader, rows = data_rows(source, places)
-        progress.restart()
-        done = 0
-        for chunk in chunks(rows, CHUNK):
-            values = [reader.read(number, cells)[0] for number, cells in chunk]
-            apply(chunk, values, file_report, batch, now, save)
-            done += len(chunk)
-            progress("已写入" if save else "已比对", name, done)
-        progress("已写入" if save else "已比对", name, done, final=True)
-        if batch is not None:
-            batch.rows = file_report.rows
-            batch.created = file_report.created
-            batch.updated = file_report.updated
-            batch.unchanged = file_report.unchanged
-            batch.save(update_fields=["rows", "created", "updated", "unchanged"])
-            file_report.batch = batch
+        return self
 
+    def __exit__(self, *exc_info):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
 
-def apply(chunk, values, file_report, batch, now, save):
-    """Creates and updates one chunk of validated rows; counts what it did."""
-    existing = Project.objects.filter(code__in=[v["code"] for v in values]).only("pk", *FIELDS)
-    existing = {project.code: project for project in existing.iterator()}
-    new, changed = [], []
-    for (number, _), row in zip(chunk, values, strict=True):
-        county = row.pop("county")
-        row["county_id"] = county.pk
-        project = existing.get(row["code"])
-        if project is None:
-            project = Project(**row, import_batch=batch)
-            new.append(project)
-            kind = "new"
-        elif any(getattr(project, name) != row[name] for name in ATTRIBUTES):
-            for name in ATTRIBUTES:
-                setattr(project, name, row[name])
-            project.import_batch = batch
-            project.updated_at = now
-            changed.append(project)
-            kind = "update"
-        else:
-            file_report.unchanged += 1
-            continue
-        if len(file_report.preview) < PREVIEW_ROWS:
-            file_report.preview.append((number, kind, row, county))
-    file_report.created += len(new)
-    file_report.updated += len(changed)
-    if save:
-        Project.objects.bulk_create(new, batch_size=CHUNK)
-        Project.objects.bulk_update(
-            changed, [*FIELDS, "import_batch", "updated_at"], batch_size=CHUNK
+    def add(self, index, number, values):
+        values["county_id"] = values.pop("county").pk
+        self.buffer.append((index, number, *[values[c] for c in WRITTEN]))
+        if len(self.buffer) >= self.BUFFER:
+            self.flush()
+
+    def flush(self):
+        if not self.buffer:
+            return
+        columns = "file_index, row_number, " + ", ".join(WRITTEN)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                sql = "COPY %s (%s) FROM STDIN" % (STAGING, columns)
+                with cursor.cursor.copy(sql) as copy:
+                    for row in self.buffer:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * (len(WRITTEN) + 2))
+                sql = "INSERT INTO %s (%s) VALUES (%s)" % (STAGING, columns, marks)
+                cursor.executemany(sql, self.buffer)
+        self.buffer = []
+
+    def differs(self):
+        """SQL: the staged row t differs from the project p (NULL-safe)."""
+        operator = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        return " OR ".join("p.%s %s t.%s" % (c, operator, c) for c in WRITTEN)
+
+    def compare(self, index, file_report):
+        """Counts what the file would create and update; keeps a preview of those rows."""
+        joins = (
+            "FROM %s t JOIN counties_county c ON c.id = t.county_id"
+            " LEFT JOIN %s p ON p.code = t.code"
+            " WHERE t.file_index = %%s AND (p.id IS NULL OR %s)"
+            % (STAGING, Project._meta.db_table, self.differs())
         )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(CASE WHEN p.id IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
+                + joins,
+                [index],
+            )
+            created, changed = cursor.fetchone()
+            cursor.execute(
+                "SELECT t.row_number, CASE WHEN p.id IS NULL THEN 'new' ELSE 'update' END,"
+                " t.code, t.name, t.year, c.name, t.shanghai_funds "
+                + joins
+                + " ORDER BY t.row_number LIMIT %d" % PREVIEW_ROWS,
+                [index],
+            )
+            file_report.preview = [
+                (*row[:6], plain(Decimal(str(row[6])))) for row in cursor.fetchall()
+            ]
+        file_report.created, file_report.updated = created, changed - created
+        file_report.unchanged = file_report.rows - changed
+
+    def write(self, index, file_report, user, channel):
+        """Updates the changed projects and inserts the new ones, for one file's batch."""
+        now = timezone.now()
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.YEARLY_REPORT,
+            channel=channel,
+            user=user,
+            file_name=file_report.name[-255:],
+            file_sha256=file_report.sha256,
+            imported_at=now,
+            rows=file_report.rows,
+            created=file_report.created,
+            updated=file_report.updated,
+            unchanged=file_report.unchanged,
+        )
+        table = Project._meta.db_table
+        assignments = ", ".join("%s = t.%s" % (c, c) for c in WRITTEN if c != "code")
+        columns = ", ".join(WRITTEN)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE %s AS p SET %s, import_batch_id = %%s, updated_at = %%s"
+                " FROM %s AS t WHERE t.file_index = %%s AND p.code = t.code AND (%s)"
+                % (table, assignments, STAGING, self.differs()),
+                [batch.pk, now, index],
+            )
+            updated = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO %s (%s, description, import_batch_id, created_at, updated_at)"
+                " SELECT %s, '', %%s, %%s, %%s FROM %s AS t WHERE t.file_index = %%s"
+                " AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.code = t.code)"
+                % (table, columns, ", ".join("t." + c for c in WRITTEN), STAGING, table),
+                [batch.pk, now, now, index],
+            )
+            created = cursor.rowcount
+        # The comparison ran under the same lock in the same transaction: it cannot differ.
+        assert (created, updated) == (file_report.created, file_report.updated)
+        file_report.batch = batch
