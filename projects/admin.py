@@ -27,7 +27,7 @@ class ProjectAdmin(ImportMixin, admin.ModelAdmin):
         "year",
         "category",
         "status",
-        "shanghai_funds",
+        "funds",
         "updated_at",
     ]
     list_filter = ["year", "category", "status", "county__prefecture", "county"]
@@ -44,6 +44,10 @@ class ProjectAdmin(ImportMixin, admin.ModelAdmin):
         ("说明", {"fields": ["description", "notes", "cadres"]}),
         ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="上海援助资金（万元）", ordering="shanghai_funds")
+    def funds(self, obj):
+        return plain(obj.shanghai_funds)
 
     # Yearly report import: import-export's screens, our engine (see projects/resources.py).
     resource_classes = [YearlyReportResource]
