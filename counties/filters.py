@@ -38,7 +38,9 @@ def prefecture_filter(**kwargs):
 def county_filter(**kwargs):
     return django_filters.ModelMultipleChoiceFilter(
         label="县市区",
-        field_name="county",
+        # With to_field_name the filter compares the field with the code, not the row.
+        field_name="county__code",
+        distinct=False,
         queryset=County.objects.select_related("prefecture"),
         to_field_name="code",
         widget=CountySelect(attrs={"size": 6, "data-narrowed-by": "prefecture"}),
