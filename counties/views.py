@@ -1,7 +1,88 @@
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.db import models
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from .models import County, Pairing
+
+PAGE_SIZES = (10, 50, 100, 200)
+
+
+class FilteredListMixin:
+    """What every filtered list page shares: a `page_size` of 10–200 (default 50), pages that
+    clamp instead of 404ing, clickable column headers, the filters in force in words, and
+    totals over all the matches (one aggregate query)."""
+
+    paginate_by = 50
+    totals = {}
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("page_size", ""))
+        except ValueError:
+            return self.paginate_by
+        return min(max(size, PAGE_SIZES[0]), PAGE_SIZES[-1])
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            totals=self.object_list.aggregate(**self.totals) if self.totals else {},
+            sort=sort_links(self.request.GET, self.filterset),
+            filter_summary=filter_summary(self.filterset),
+            page_sizes=PAGE_SIZES,
+            **kwargs,
+        )
+
+
+def sort_links(query, filterset):
+    """For each sortable column: the link sorting by it (descending once it is the ascending
+    sort), keeping the other parameters and going back to page 1, and the current arrow."""
+    sort = filterset.filters.get("o")
+    if sort is None:
+        return {}
+    current = query.get("o", "")
+    links = {}
+    for param in sort.param_map:
+        params = query.copy()
+        params.pop("page", None)
+        params["o"] = f"-{param}" if current == param else param
+        arrow = {param: "▲", f"-{param}": "▼"}.get(current, "")
+        links[param] = {"url": f"?{params.urlencode()}", "arrow": arrow}
+    return links
+
+
+def filter_summary(filterset):
+    """The valid filters in force as (label, value in words), for the page and its printout."""
+    cleaned = getattr(filterset.form, "cleaned_data", {})
+    summary = []
+    for name, field in filterset.form.fields.items():
+        value = cleaned.get(name)
+        if value is None or value == "" or (hasattr(value, "__len__") and not len(value)):
+            continue
+        values = value if isinstance(value, list | tuple | models.QuerySet) else [value]
+        summary.append((field.label, "、".join(in_words(field, v) for v in values)))
+    return summary
+
+
+def in_words(field, value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return str(value)
 
 
 class CountyListView(ListView):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from projects.urls import park_urlpatterns
+from projects.urls import fund_urlpatterns, park_urlpatterns
 
 admin.site.site_header = "沪滇协作项目库"
 admin.site.site_title = "沪滇协作项目库"
@@ -16,4 +16,5 @@ urlpatterns = [
     path("personnel/", include("personnel.urls")),
     path("projects/", include("projects.urls")),
     path("parks/", include((park_urlpatterns, "parks"))),
+    path("funds/", include((fund_urlpatterns, "funds"))),
 ]

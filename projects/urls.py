@@ -4,11 +4,18 @@ from . import views
 
 app_name = "projects"
 urlpatterns = [
+    path("", views.ProjectListView.as_view(), name="list"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
     path("<str:code>/", views.ProjectDetailView.as_view(), name="detail"),
 ]
 
 # Parks live in this app but have their own namespace and URL prefix (/parks/).
 park_urlpatterns = [
+    path("", views.ParkListView.as_view(), name="list"),
     path("<int:pk>/", views.ParkDetailView.as_view(), name="detail"),
+]
+
+# Funds too: /funds/, namespace "funds".
+fund_urlpatterns = [
+    path("", views.FundListView.as_view(), name="list"),
 ]

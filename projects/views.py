@@ -1,29 +1,103 @@
+from django.db import models
+from django.db.models import Sum
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView
+from django_filters.views import FilterView
 
-from .filters import ProjectFilter
+from counties.models import Pairing
+from counties.views import FilteredListMixin
+
+from .filters import FundFilter, ParkFilter, ProjectFilter
 from .importers import exporting
-from .models import IndustrialPark, Project
+from .models import MONEY, ZERO, Fund, IndustrialPark, Project
+
+
+def money_total(field):
+    """The sum of a money field over all the matches, 0 when there are none."""
+    return Sum(field, default=ZERO, output_field=models.DecimalField(**MONEY))
+
+
+class ProjectListView(FilteredListMixin, FilterView):
+    queryset = Project.objects.with_place()
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    totals = {"shanghai_funds": money_total("shanghai_funds")}
 
 
 class ProjectDetailView(DetailView):
-    queryset = Project.objects.with_place().select_related("park")
+    queryset = Project.objects.with_place().select_related("park", "import_batch__user")
     slug_field = slug_url_kwarg = "code"
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
+        project = self.object
+        allocations = project.allocations.select_related("fund").order_by(
+            "fund__source", "-fund__year", "pk"
+        )
         return super().get_context_data(
-            allocations=self.object.allocations.select_related("fund"),
-            cadres=self.object.cadres.with_place(),
+            allocations=allocations,
+            by_source=sum_by_source(allocations),
+            partners=partner_districts(project),
+            cadres=project.cadres.with_place(),
             **kwargs,
         )
+
+
+def sum_by_source(allocations):
+    """The project's allocated money per fund source, in the order of Fund.Source."""
+    sums = {}
+    for allocation in allocations:
+        source = allocation.fund.source
+        sums[source] = sums.get(source, ZERO) + allocation.amount
+    return [(label, sums[code]) for code, label in Fund.Source.choices if code in sums]
+
+
+def partner_districts(project):
+    """The Shanghai pairings in force for the project's county in its year: those with the
+    county itself when there are any, else those with its whole prefecture."""
+    pairings = list(
+        Pairing.objects.active_in(project.year)
+        .for_county(project.county)
+        .select_related("district", "county", "prefecture")
+        .order_by("district__code", "pk")
+    )
+    return [p for p in pairings if p.county_id] or pairings
+
+
+class ParkListView(FilteredListMixin, FilterView):
+    queryset = IndustrialPark.objects.select_related("county__prefecture", "partner_district")
+    filterset_class = ParkFilter
+    template_name = "projects/park_list.html"
+    totals = {
+        "enterprises": Sum("enterprises", default=0),
+        "investment": money_total("investment"),
+        "jobs": Sum("jobs", default=0),
+    }
 
 
 class ParkDetailView(DetailView):
     queryset = IndustrialPark.objects.select_related("county__prefecture", "partner_district")
     template_name = "projects/park_detail.html"
+
+    def get_context_data(self, **kwargs):
+        projects = self.object.projects.with_place().order_by("-year", "code")
+        return super().get_context_data(projects=projects, **kwargs)
+
+
+class FundListView(FilteredListMixin, FilterView):
+    # Meta.ordering does not apply to a grouped query such as with_allocated(): order here.
+    queryset = (
+        Fund.objects.with_allocated()
+        .select_related("county__prefecture")
+        .order_by("-year", "county__code", "source", "pk")
+    )
+    filterset_class = FundFilter
+    template_name = "projects/fund_list.html"
+    # Named apart from the annotations: aggregate(allocated=Sum("allocated")) would shadow
+    # the annotation it sums (SQLite then sums the string "allocated" to 0).
+    totals = {f"{name}_total": money_total(name) for name in ("amount", "allocated", "remaining")}
 
 
 def export(request, fmt):
