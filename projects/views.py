@@ -1,15 +1,19 @@
+import datetime
+
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.views.generic import DetailView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from counties.models import Pairing
 from counties.views import FilteredListMixin
+from personnel.models import Cadre
 
 from .filters import FundFilter, ParkFilter, ProjectFilter
+from .forms import YearForm
 from .importers import exporting
 from .models import MONEY, ZERO, Fund, IndustrialPark, Project
 
@@ -17,6 +21,30 @@ from .models import MONEY, ZERO, Fund, IndustrialPark, Project
 def money_total(field):
     """The sum of a money field over all the matches, 0 when there are none."""
     return Sum(field, default=ZERO, output_field=models.DecimalField(**MONEY))
+
+
+class HomeView(TemplateView):
+    """Headline totals for one year (`year`, default this year) and the ways into the lists."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        form = YearForm(self.request.GET or None, today=today)
+        year = form.chosen_year()
+        # A past year's cadres are those on post at its end; this year's, those on post today.
+        on_post = min(today, datetime.date(year, 12, 31))
+        return super().get_context_data(
+            form=form,
+            year=year,
+            on_post=on_post,
+            projects=Project.objects.for_year(year).aggregate(
+                count=Count("pk"), shanghai_funds=money_total("shanghai_funds")
+            ),
+            cadres=Cadre.objects.on_post(on_post).count(),
+            parks=IndustrialPark.objects.filter(year_founded__lte=year).count(),
+            **kwargs,
+        )
 
 
 class ProjectListView(FilteredListMixin, FilterView):
