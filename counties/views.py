@@ -3,12 +3,14 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from .models import County, Pairing
 
 PAGE_SIZES = (10, 50, 100, 200)
+COUNTY_PROJECTS_SHOWN = 20
 
 
 class FilteredListMixin:
@@ -85,6 +87,28 @@ def in_words(field, value):
     return str(value)
 
 
+def year_category_table(rows, categories):
+    """Pivots (year, category, count, total) rows into one row per year, one cell per category
+    that occurs, and a total per year and per category."""
+    used = [(code, label) for code, label in categories if any(r["category"] == code for r in rows)]
+    years = sorted({r["year"] for r in rows}, reverse=True)
+    cells = {(r["year"], r["category"]): r for r in rows}
+    table = []
+    for year in years:
+        row = [cells.get((year, code)) for code, _ in used]
+        table.append({"year": year, "cells": row, "total": sum_cells(row)})
+    footer = [sum_cells([cells.get((y, code)) for y in years]) for code, _ in used]
+    return {"categories": [label for _, label in used], "rows": table, "footer": footer}
+
+
+def sum_cells(cells):
+    cells = [c for c in cells if c]
+    return {
+        "count": sum(c["count"] for c in cells),
+        "total": sum((c["total"] for c in cells), Decimal(0)),
+    }
+
+
 class CountyListView(ListView):
     queryset = County.objects.select_related("prefecture").order_by("prefecture__code", "code")
     template_name = "counties/county_list.html"
@@ -94,7 +118,9 @@ class CountyDetailView(DetailView):
     """One county with what happens there.
 
     The related records come through reverse relations so that this app imports neither
-    personnel nor projects (the dependency arrows point towards counties).
+    personnel nor projects (the dependency arrows point towards counties). For the same reason
+    the page shows the county's first projects and links to the filterable project list for
+    the rest, rather than embedding the project filter.
     """
 
     queryset = County.objects.select_related("prefecture")
@@ -103,11 +129,17 @@ class CountyDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         county = self.object
+        projects = county.projects
+        by_year = projects.values("year", "category").annotate(
+            count=Count("pk"), total=Sum("shanghai_funds")
+        )
         return super().get_context_data(
             pairings=Pairing.objects.for_county(county)
             .select_related("district", "prefecture", "county")
             .order_by("from_year", "district__code"),
-            projects=county.projects.select_related("village").order_by("-year", "code"),
+            projects=projects.with_place().order_by("-year", "code")[:COUNTY_PROJECTS_SHOWN],
+            project_totals=projects.aggregate(count=Count("pk"), total=Sum("shanghai_funds")),
+            by_year=year_category_table(list(by_year.order_by()), projects.model.Category.choices),
             funds=county.funds.with_allocated().order_by("-year", "source"),
             cadres=county.cadres.on_post(timezone.localdate()).select_related("batch"),
             parks=county.parks.select_related("partner_district"),

@@ -6,14 +6,15 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from counties.models import Pairing, ShanghaiDistrict, Village
 from personnel.models import Batch, Cadre
 from projects.models import Fund, FundAllocation, IndustrialPark, Project
 
-# Session, user, the county, then one query for each of its six lists.
-PAGE_QUERIES = 9
+# Session, user, the county, one query for each of its six lists, and two for the project totals
+# (all years, and by year and category).
+PAGE_QUERIES = 11
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 
@@ -38,6 +39,12 @@ def test_county_list_groups_lancang_under_puer(user_client):
     puer = puer[: puer.index("</section>")]
     assert '<a href="/counties/530828/">澜沧拉祜族自治县</a>' in puer
     assert "/counties/530621/" not in puer
+
+
+@pytest.mark.usefixtures("reference")
+def test_county_list_runs_three_queries(user_client, django_assert_num_queries):
+    with django_assert_num_queries(3):  # session, user, the counties with their prefectures
+        user_client.get(reverse("counties:list"))
 
 
 def test_anonymous_visitor_is_sent_to_the_login_page(client):
@@ -115,12 +122,74 @@ def test_county_page_queries_do_not_grow_with_its_projects(
         response = user_client.get(url)
     assertContains(response, "项目 <small>3个</small>")
 
-    add_projects(busy_county, 30)
-    with django_assert_max_num_queries(PAGE_QUERIES) as thirty:
+    add_projects(busy_county, 250)
+    with django_assert_max_num_queries(PAGE_QUERIES) as many:
         response = user_client.get(url)
-    assertContains(response, "项目 <small>30个</small>")
-    assertContains(response, '<a href="/projects/2023-LC-030/">2023-LC-030</a>')
-    assert len(thirty) == len(three)
+    assertContains(response, "项目 <small>250个</small>")
+    assert len(many) == len(three)
+
+
+def test_county_page_lists_its_first_projects_and_links_to_the_filterable_list(
+    user_client, busy_county
+):
+    add_projects(busy_county, 30)
+
+    response = user_client.get(reverse("counties:detail", args=[busy_county.code]))
+
+    assertContains(response, '<a href="/projects/2023-LC-020/">2023-LC-020</a>')
+    assertNotContains(response, '<a href="/projects/2023-LC-021/">')
+    assertContains(response, "此处列出最近的20个。")
+    assertContains(response, '<a href="/projects/?county=530828">在项目列表中查看</a>')
+
+
+def test_county_page_totals_shanghai_aid_by_year_and_category(user_client, busy_county):
+    for code, year, category, amount in [
+        ("2023-LC-001", 2023, "industry", "100"),
+        ("2023-LC-002", 2023, "industry", "20.5"),
+        ("2023-LC-003", 2023, "education", "30"),
+        ("2022-LC-001", 2022, "education", "12.25"),
+    ]:
+        Project.objects.create(
+            code=code,
+            name=code,
+            county=busy_county,
+            year=year,
+            category=category,
+            shanghai_funds=Decimal(amount),
+        )
+
+    response = user_client.get(reverse("counties:detail", args=[busy_county.code]))
+
+    # Columns: only the categories that occur, in the order of Project.Category, then 合计.
+    assertContains(
+        response,
+        '<th>年度</th><th class="num">产业发展</th><th class="num">教育帮扶</th>'
+        '<th class="num">合计</th>',
+    )
+    cell = '<td class="num">%s<br><small>%s个</small></td>'
+    total = '<td class="num"><strong>%s</strong><br><small>%s个</small></td>'
+    assertContains(
+        response,
+        '<tr><th scope="row">2023</th>'
+        + cell % ("120.5", 2)
+        + cell % ("30", 1)
+        + total % ("150.5", 3)
+        + "</tr>",
+    )
+    assertContains(
+        response,
+        '<tr><th scope="row">2022</th><td class="num">—</td>'
+        + cell % ("12.25", 1)
+        + total % ("12.25", 1)
+        + "</tr>",
+    )
+    assertContains(
+        response,
+        '<tfoot><tr><th scope="row">合计</th>'
+        + cell % ("120.5", 2)
+        + cell % ("42.25", 2)
+        + total % ("162.75", 4),
+    )
 
 
 def test_county_page_shows_pairings_with_the_county_and_its_prefecture(user_client, busy_county):
