@@ -72,7 +72,11 @@ def xlsx_file(projects, rows=None):
             date_cell = WriteOnlyCell(sheet, value)
             date_cell.number_format = "yyyy-mm-dd"
             return date_cell
-        return neutralise(value)
+        value = neutralise(value)
+        if isinstance(value, str) and "\r" in value:
+            # XML turns a raw CR into LF; Excel writes it escaped, and so do we.
+            value = value.replace("\r", "_x000D_")
+        return value
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
         sheet.append([cell(value) for value in cells(project)])

@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from openpyxl.utils.escape import unescape
 
 # A cell starting with one of these is a formula to Excel; exports prefix it with "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,9 +90,16 @@ def read_xlsx(binary):
         # Rows come in order from row 1; missing ones are filled in empty, without a number.
         for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if cells:
-                yield row_number, list(cells)
+                yield row_number, [excel_text(cell) for cell in cells]
     finally:
         workbook.close()
+
+
+def excel_text(value):
+    """Excel stores control characters in text as _xHHHH_ (a CR as _x000D_); openpyxl keeps them."""
+    if value.__class__ is str and "_x" in value:
+        return unescape(value)
+    return value
 
 
 def read_rows(binary, file_name):

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.escape import unescape
 
 # The template's columns, written out here rather than imported: the tests pin the format.
 HEADERS = [
@@ -159,8 +160,12 @@ def import_files(*paths, **options):
 
 
 def refused(*paths, **options):
-    """Runs the command expecting it to refuse; returns (stderr lines, CommandError text)."""
+    """Runs the command expecting it to refuse; returns (stderr lines, CommandError text).
+
+    Quiet unless asked otherwise, so that stderr holds the error lines alone.
+    """
     out, err = io.StringIO(), io.StringIO()
+    options.setdefault("quiet", True)
     with pytest.raises(CommandError) as failure:
         call_command("import_yearly_report", *paths, stdout=out, stderr=err, **options)
     return err.getvalue().splitlines(), str(failure.value)
@@ -174,4 +179,8 @@ def csv_records(content):
 def xlsx_records(content):
     """The cell values of an XLSX export's first sheet, header first."""
     workbook = load_workbook(io.BytesIO(content))
-    return [list(cells) for cells in workbook.worksheets[0].iter_rows(values_only=True)]
+    # As Excel shows the cells: it stores a CR in text as _x000D_ and shows it as a CR.
+    return [
+        [unescape(cell) if isinstance(cell, str) else cell for cell in cells]
+        for cells in workbook.worksheets[0].iter_rows(values_only=True)
+    ]

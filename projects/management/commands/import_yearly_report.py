@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -44,5 +43,5 @@ class Command(BaseCommand):
         self.stdout.write(report.summary)
 
     def progress(self, line):
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        self.stderr.write(line)
+        self.stderr.flush()
