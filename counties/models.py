@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 division_code = RegexValidator(r"^\d{6}$", "请输入6位数字的行政区划代码。")
 
@@ -248,3 +250,74 @@ class Village(models.Model):
     def clean(self):
         if self.is_border_xiaokang and self.county_id and not self.county.is_border:
             raise ValidationError({"is_border_xiaokang": "边境小康村须位于边境县。"})
+
+
+class Scope(models.Model):
+    """The places a user may see and work on: the whole province, or prefectures, counties
+    and the counties a Shanghai district is paired with now (following the pairing history).
+
+    A user without a scope sees no records; superusers see everything.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="scope", verbose_name="用户"
+    )
+    everywhere = models.BooleanField("全省", default=False, help_text="可查看和处理全省的记录。")
+    prefectures = models.ManyToManyField(
+        Prefecture,
+        blank=True,
+        related_name="+",
+        verbose_name="州市",
+        help_text="含其下所有县市区。",
+    )
+    counties = models.ManyToManyField(County, blank=True, related_name="+", verbose_name="县市区")
+    districts = models.ManyToManyField(
+        ShanghaiDistrict,
+        blank=True,
+        related_name="+",
+        verbose_name="上海结对区",
+        help_text="该区当年结对的县市区（整州结对则为全州）；结对关系调整后自动随之变化。",
+    )
+
+    class Meta:
+        verbose_name = "数据范围"
+        verbose_name_plural = "数据范围"
+
+    def __str__(self):
+        return "%s的数据范围" % self.user
+
+    def county_ids(self, year=None):
+        """The ids of the counties inside this scope, as a subquery; None means all of them."""
+        if self.everywhere:
+            return None
+        year = year or timezone.localdate().year
+        pairings = Pairing.objects.active_in(year).filter(district__in=self.districts.all())
+        return County.objects.filter(
+            Q(prefecture__in=self.prefectures.all())
+            | Q(pk__in=self.counties.all())
+            | Q(pk__in=pairings.filter(county__isnull=False).values("county"))
+            | Q(prefecture__in=pairings.filter(prefecture__isnull=False).values("prefecture"))
+        ).values("pk")
+
+
+def scope_filter(user, county="county", prefecture=None):
+    """The one place that turns a user's scope into a filter.
+
+    Keeps rows whose county (the lookup path `county`; "pk" for counties themselves, None
+    for none) is inside the scope and, with `prefecture`, rows of a whole prefecture the
+    scope holds (cadres posted to a prefecture; prefectures themselves with "pk").
+    Superusers and province-wide scopes see everything; a user without a scope, nothing.
+    """
+    if user.is_superuser:
+        return Q()
+    try:
+        scope = user.scope
+    except Scope.DoesNotExist:
+        return Q(pk__in=[])
+    ids = scope.county_ids()
+    if ids is None:
+        return Q()
+    condition = Q(**{"%s__in" % county: ids}) if county else Q(pk__in=[])
+    if prefecture:
+        condition |= Q(**{"%s__in" % prefecture: scope.prefectures.all()})
+    return condition

@@ -7,13 +7,29 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import County, Pairing
+from .models import County, Pairing, scope_filter
 
 PAGE_SIZES = (10, 50, 100, 200)
 COUNTY_PROJECTS_SHOWN = 20
 
 
-class FilteredListMixin:
+class ScopedMixin:
+    """Only the records inside the user's scope (counties.models.scope_filter): lists leave
+    the others out, and a detail page of another scope's record is a 404."""
+
+    scope_county = "county"
+    scope_prefecture = None
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            super()
+            .get_queryset()
+            .filter(scope_filter(user, self.scope_county, self.scope_prefecture))
+        )
+
+
+class FilteredListMixin(ScopedMixin):
     """What every filtered list page shares: a `page_size` of 10–200 (default 50), pages that
     clamp instead of 404ing, clickable column headers, the filters in force in words, and
     totals over all the matches (one aggregate query)."""
@@ -109,12 +125,13 @@ def sum_cells(cells):
     }
 
 
-class CountyListView(ListView):
+class CountyListView(ScopedMixin, ListView):
+    scope_county = "pk"
     queryset = County.objects.select_related("prefecture").order_by("prefecture__code", "code")
     template_name = "counties/county_list.html"
 
 
-class CountyDetailView(DetailView):
+class CountyDetailView(ScopedMixin, DetailView):
     """One county with what happens there.
 
     The related records come through reverse relations so that this app imports neither
@@ -124,6 +141,7 @@ class CountyDetailView(DetailView):
     """
 
     queryset = County.objects.select_related("prefecture")
+    scope_county = "pk"
     slug_field = slug_url_kwarg = "code"
     template_name = "counties/county_detail.html"
 

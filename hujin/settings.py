@@ -114,8 +114,8 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Importing projects in the admin needs the permission to add projects.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+# Importing projects in the admin needs projects.import_project (the 导入员 role has it).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

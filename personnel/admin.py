@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from counties.admin import ScopedAdmin
+
 from .models import Batch, Cadre, ExchangePosting
 
 
@@ -18,7 +20,9 @@ class BatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(ScopedAdmin):
+    scope_prefecture = "prefecture"
+
     list_display = [
         "name",
         "gender",
@@ -44,7 +48,7 @@ class CadreAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangePosting)
-class ExchangePostingAdmin(admin.ModelAdmin):
+class ExchangePostingAdmin(ScopedAdmin):
     list_display = [
         "name",
         "direction",

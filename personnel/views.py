@@ -1,19 +1,21 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from counties.views import FilteredListMixin
+from counties.views import FilteredListMixin, ScopedMixin
 
 from .filters import CadreFilter
 from .models import Cadre
 
 
 class CadreListView(FilteredListMixin, FilterView):
+    scope_prefecture = "prefecture"
     queryset = Cadre.objects.with_place().order_by("-term_start", "name", "pk")
     filterset_class = CadreFilter
     template_name = "personnel/cadre_list.html"
 
 
-class CadreDetailView(DetailView):
+class CadreDetailView(ScopedMixin, DetailView):
+    scope_prefecture = "prefecture"
     queryset = Cadre.objects.with_place()
     template_name = "personnel/cadre_detail.html"
 

@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
+from counties.admin import ScopedAdmin
+
 from .importers import HEADERS, exporting
 from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
 from .resources import ReportCSV, ReportXLSX, YearlyReportResource, bad_rows_path
@@ -19,7 +21,7 @@ class AllocationInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImportMixin, admin.ModelAdmin):
+class ProjectAdmin(ImportMixin, ScopedAdmin):
     list_display = [
         "code",
         "name",
@@ -112,7 +114,7 @@ class ProjectAdmin(ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(ScopedAdmin):
     list_display = ["__str__", "source", "year", "county", "amount", "allocated", "remaining"]
     list_filter = ["source", "year", "county__prefecture", "county"]
     list_select_related = ["county"]
@@ -135,7 +137,9 @@ class FundAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundAllocation)
-class FundAllocationAdmin(admin.ModelAdmin):
+class FundAllocationAdmin(ScopedAdmin):
+    scope_county = "project__county"
+
     list_display = ["fund", "project", "amount"]
     list_filter = ["fund__source", "fund__year", "fund__county__prefecture"]
     list_select_related = ["fund__county", "project"]
@@ -144,7 +148,7 @@ class FundAllocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndustrialPark)
-class IndustrialParkAdmin(admin.ModelAdmin):
+class IndustrialParkAdmin(ScopedAdmin):
     list_display = [
         "name",
         "county",

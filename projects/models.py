@@ -222,6 +222,7 @@ class Project(models.Model):
         verbose_name = "项目"
         verbose_name_plural = "项目"
         ordering = ["-year", "code"]
+        permissions = [("import_project", "可以导入项目年度报表")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(shanghai_funds__gte=0),

@@ -8,8 +8,8 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from counties.models import Pairing
-from counties.views import FilteredListMixin
+from counties.models import Pairing, scope_filter
+from counties.views import FilteredListMixin, ScopedMixin
 from personnel.models import Cadre
 
 from .filters import FundFilter, ParkFilter, ProjectFilter
@@ -30,6 +30,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
+        user = self.request.user
         form = YearForm(self.request.GET or None, today=today)
         year = form.chosen_year()
         # A past year's cadres are those on post at its end; this year's, those on post today.
@@ -38,11 +39,13 @@ class HomeView(TemplateView):
             form=form,
             year=year,
             on_post=on_post,
-            projects=Project.objects.for_year(year).aggregate(
-                count=Count("pk"), shanghai_funds=money_total("shanghai_funds")
-            ),
-            cadres=Cadre.objects.on_post(on_post).count(),
-            parks=IndustrialPark.objects.filter(year_founded__lte=year).count(),
+            projects=Project.objects.filter(scope_filter(user))
+            .for_year(year)
+            .aggregate(count=Count("pk"), shanghai_funds=money_total("shanghai_funds")),
+            cadres=Cadre.objects.filter(scope_filter(user, prefecture="prefecture"))
+            .on_post(on_post)
+            .count(),
+            parks=IndustrialPark.objects.filter(scope_filter(user), year_founded__lte=year).count(),
             **kwargs,
         )
 
@@ -54,7 +57,7 @@ class ProjectListView(FilteredListMixin, FilterView):
     totals = {"shanghai_funds": money_total("shanghai_funds")}
 
 
-class ProjectDetailView(DetailView):
+class ProjectDetailView(ScopedMixin, DetailView):
     queryset = Project.objects.with_place().select_related("park", "import_batch__user")
     slug_field = slug_url_kwarg = "code"
     template_name = "projects/project_detail.html"
@@ -105,7 +108,7 @@ class ParkListView(FilteredListMixin, FilterView):
     }
 
 
-class ParkDetailView(DetailView):
+class ParkDetailView(ScopedMixin, DetailView):
     queryset = IndustrialPark.objects.select_related("county__prefecture", "partner_district")
     template_name = "projects/park_detail.html"
 
@@ -130,7 +133,8 @@ class FundListView(FilteredListMixin, FilterView):
 
 def export(request, fmt):
     """The filtered project list in the yearly report format (CSV or XLSX); imports back as is."""
-    filterset = ProjectFilter(request.GET, queryset=Project.objects.with_place())
+    projects = Project.objects.with_place().filter(scope_filter(request.user))
+    filterset = ProjectFilter(request.GET, queryset=projects)
     if not filterset.is_valid():
         problems = "；".join(
             "%s：%s" % (filterset.form.fields[name].label, "".join(errors))

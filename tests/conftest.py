@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from counties.models import County, Prefecture, ShanghaiDistrict
+from counties.models import County, Prefecture, Scope, ShanghaiDistrict
 
 
 @pytest.fixture
@@ -31,8 +31,10 @@ def district(db):
 
 @pytest.fixture
 def user_client(client, django_user_model):
-    """A client logged in as an ordinary (non-staff) user: the site needs a login, not the admin."""
+    """A client logged in as an ordinary (non-staff) user who may read the whole province:
+    the site needs a login and a scope, not the admin."""
     user = django_user_model.objects.create_user("reader", password="not-used-by-force-login")
+    Scope.objects.create(user=user, everywhere=True)
     client.force_login(user)
     return client
 

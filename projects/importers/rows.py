@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from counties.models import FIRST_YEAR, County, Prefecture
+from counties.models import FIRST_YEAR, County, Prefecture, scope_filter
 
 from ..models import MONEY, Project
 from .parsing import (
@@ -97,9 +97,18 @@ def layout(row_number, cells, matched):
 
 
 class Places:
-    """Every prefecture and county, loaded once, looked up by official name or code."""
+    """Every prefecture and county, loaded once, looked up by official name or code.
 
-    def __init__(self):
+    `allowed` holds the ids of the counties inside the importing user's scope, or None when
+    the user may import anywhere (a superuser, a province-wide scope, the command line).
+    """
+
+    def __init__(self, user=None):
+        self.allowed = None
+        if user is not None:
+            condition = scope_filter(user, "pk")
+            if condition:
+                self.allowed = set(County.objects.filter(condition).values_list("pk", flat=True))
         self.prefectures = {}
         for prefecture in Prefecture.objects.all():
             self.prefectures[prefecture.code] = prefecture
@@ -214,7 +223,10 @@ class RowReader:
     def county(self, raw, value, values):
         if not value:
             raise ValueError("不能为空")
-        return self.places.county(value, values.get("prefecture"))
+        county = self.places.county(value, values.get("prefecture"))
+        if self.places.allowed is not None and county.pk not in self.places.allowed:
+            raise ValueError("“%s”不在您的数据范围内" % county.name)
+        return county
 
     def code(self, raw, value, values):
         return required_text(value, CODE_LENGTH)

@@ -161,8 +161,10 @@ def import_yearly_report(
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             progress = progress or Progress()
+            places = Places(user)
             with Staging() as staging:
-                stage(files, report, staging, progress)
+                stage(files, report, staging, places, progress)
+                staging.check_scope(files, places.allowed)
                 for index, file_report in enumerate(report.files):
                     progress.restart()
                     staging.compare(index, file_report)
@@ -177,9 +179,8 @@ def import_yearly_report(
     return report
 
 
-def stage(files, report, staging, progress):
+def stage(files, report, staging, places, progress):
     """Reads and checks every row of every file, staging the valid ones; raises ImportFailed."""
-    places = Places()
     errors, bad_rows = [], []
     seen = {}  # code → file index << 32 | row number: one small int per code keeps memory low
     several = len(files) > 1
@@ -274,6 +275,31 @@ class Staging:
         """SQL: the staged row t differs from the project p (NULL-safe)."""
         operator = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         return " OR ".join("p.%s %s t.%s" % (c, operator, c) for c in WRITTEN)
+
+    def check_scope(self, files, allowed):
+        """Refuses rows that would change a project of a county outside the user's scope."""
+        if allowed is None:
+            return
+        outside = "NOT IN (%s)" % ", ".join(["%s"] * len(allowed)) if allowed else "IS NOT NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT t.file_index, t.row_number, t.code, c.name FROM %s t"
+                " JOIN %s p ON p.code = t.code JOIN counties_county c ON c.id = p.county_id"
+                " WHERE p.county_id %s ORDER BY t.file_index, t.row_number"
+                % (STAGING, Project._meta.db_table, outside),
+                list(allowed),
+            )
+            rows = cursor.fetchall()
+        several = len(files) > 1
+        errors = [
+            ("%s " % files[index].name if several else "")
+            + error_line(
+                number, "项目编号", "项目“%s”登记在数据范围以外的“%s”，不能修改" % (code, county)
+            )
+            for index, number, code, county in rows
+        ]
+        if errors:
+            raise ImportFailed(errors)
 
     def compare(self, index, file_report):
         """Counts what the file would create and update; keeps a preview of those rows."""

@@ -14,7 +14,7 @@ from projects.models import Fund, FundAllocation, IndustrialPark, Project
 
 # Session, user, the county, one query for each of its six lists, and two for the project totals
 # (all years, and by year and category).
-PAGE_QUERIES = 11
+PAGE_QUERIES = 12  # with the user's scope
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 
@@ -42,8 +42,8 @@ def test_county_list_groups_lancang_under_puer(user_client):
 
 
 @pytest.mark.usefixtures("reference")
-def test_county_list_runs_three_queries(user_client, django_assert_num_queries):
-    with django_assert_num_queries(3):  # session, user, the counties with their prefectures
+def test_county_list_runs_four_queries(user_client, django_assert_num_queries):
+    with django_assert_num_queries(4):  # session, user, scope, counties with their prefectures
         user_client.get(reverse("counties:list"))
 
 

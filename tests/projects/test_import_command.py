@@ -13,6 +13,7 @@ from django.core.management import call_command, execute_from_command_line
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from counties.models import Scope
 from projects.importers import import_yearly_report
 from projects.models import ImportBatch, Project
 
@@ -108,6 +109,7 @@ def test_each_file_of_an_import_gets_its_own_batch(tmp_path, county):
 
 def test_import_by_a_user_records_the_user(county, django_user_model):
     user = django_user_model.objects.create_user("lancang-office")
+    Scope.objects.create(user=user).counties.add(county)  # an import stays inside the scope
     content = csv_bytes([row()])
 
     report = import_yearly_report(files=[("报表.csv", io.BytesIO(content))], user=user)

@@ -17,9 +17,9 @@ from tests.pages import html, project_codes, select_options
 LIST = reverse("projects:list")
 # Session, user, checking the prefecture and county codes asked for, count, sum of Shanghai aid,
 # the page's rows, and the prefecture and county choices.
-LIST_QUERIES = 9
+LIST_QUERIES = 10  # with the user's scope
 # Session, user, project, allocations, pairings, cadres.
-DETAIL_QUERIES = 6
+DETAIL_QUERIES = 7  # with the user's scope
 
 
 @pytest.fixture
