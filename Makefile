@@ -18,8 +18,11 @@ run: install
 	@DEBUG=1 $(PY) manage.py shell -c "$$FIRST_RUN"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs with production settings (DEBUG off) over plain HTTP: the test client and
+# live_server speak HTTP, so no HTTPS redirect and no secure-only cookies.
 test: install
-	SECRET_KEY=tests-only-not-secret $(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY=tests-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1,testserver HTTPS=0 \
+		$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
@@ -30,8 +33,8 @@ format: install
 	$(PY) -m ruff format .
 
 check: install
-	SECRET_KEY=check-only $(PY) manage.py makemigrations --check --dry-run
-	SECRET_KEY=check-only $(PY) manage.py check
+	SECRET_KEY=check-only ALLOWED_HOSTS=localhost $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-only ALLOWED_HOSTS=localhost $(PY) manage.py check
 
 # Rebuild fixtures/reference.json from ../shared/data/ (see its SOURCES.md).
 reference:

@@ -83,7 +83,12 @@ def generate(path, rows, seed=20261129):
 
 
 def child_env(db):
-    env = dict(os.environ, SECRET_KEY="bench", DJANGO_SETTINGS_MODULE="hujin.settings")
+    env = dict(
+        os.environ,
+        SECRET_KEY="bench",
+        ALLOWED_HOSTS="localhost",
+        DJANGO_SETTINGS_MODULE="hujin.settings",
+    )
     if db == "postgresql":
         env["DATABASE_URL"] = PG
     else:

@@ -4,6 +4,7 @@ Every default works on a fresh checkout: with nothing set, hujin uses a SQLite f
 manage.py. Production sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -17,16 +18,31 @@ def envbool(name, default):
     return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
 
 
+def envint(name, default):
+    value = os.environ.get(name, "").strip() or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured("环境变量%s须为不小于0的整数，而不是“%s”。" % (name, value))
+    return int(value)
+
+
 DEBUG = envbool("DEBUG", "0")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "未设置环境变量SECRET_KEY：DEBUG关闭（生产环境）时必须设置为一段保密的随机字符串，"
+            '可用 python -c "import secrets; print(secrets.token_urlsafe(50))" 生成。'
+        )
     SECRET_KEY = "insecure-development-key-only-for-debug"
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
-if DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "未设置环境变量ALLOWED_HOSTS：DEBUG关闭（生产环境）时必须列出本站的主机名，"
+            "以逗号分隔，例如 ALLOWED_HOSTS=hujin.example.gov.cn。"
+        )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
@@ -42,6 +58,7 @@ INSTALLED_APPS = [
     "counties",
     "personnel",
     "projects",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hujin.urls"
@@ -91,6 +110,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The throttle comes first so that a locked-out account or address is refused even with
+# the right password (hujin/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "hujin.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -121,3 +147,45 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Production is HTTPS only: redirects, secure cookies, HSTS for a year. HTTPS=0 turns this off
+# for a plain-HTTP intranet or test setup (the test suite runs that way).
+HTTPS = not DEBUG and envbool("HTTPS", "1")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# No HSTS preload: the preload list takes only whole registrable domains (a department's
+# host under gov.cn is not one), and a preload is hard to take back.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Behind N reverse proxies (nginx: 1), the client's address is the N-th entry from the right
+# of X-Forwarded-For and the scheme is X-Forwarded-Proto. 0 (the default) trusts neither
+# header: a client could write them itself.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Failed logins (django-axes): LOGIN_FAILURE_LIMIT failures lock the account, and separately
+# the address, for LOGIN_COOLOFF_MINUTES after the last failure. A success does not reset
+# the count: else anyone with an account could interleave logins to guess others' passwords.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_COOLOFF_MESSAGE = "登录失败次数过多，已暂时锁定，请稍后再试。"
+AXES_CLIENT_IP_CALLABLE = "hujin.auth.client_address"
+# Its admin pages are in English; administrators unlock with manage.py axes_reset_username.
+AXES_ENABLE_ADMIN = False
+
+# Uploads. The admin import refuses files over IMPORT_MAX_UPLOAD_MB before reading them, and
+# an XLSX (a zip) whose contents unpack to more than IMPORT_MAX_UNPACKED_MB (both channels).
+IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 50) * 1024 * 1024
+IMPORT_MAX_UNPACKED_BYTES = (
+    envint("IMPORT_MAX_UNPACKED_MB", 10 * IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)) * 1024 * 1024
+)
+# Django's defaults, stated: a file upload over 2.5 MB streams into a temporary file, not
+# memory; a request's form fields (not files) may not exceed 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

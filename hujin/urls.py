@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from projects.urls import fund_urlpatterns, park_urlpatterns
@@ -8,9 +9,22 @@ admin.site.site_header = "沪滇协作项目库"
 admin.site.site_title = "沪滇协作项目库"
 admin.site.index_title = "数据录入"
 
+# Logging in and out and changing one's own password. No self-service password reset: it
+# would be a page open to anyone and needs mail; administrators reset passwords.
+account_urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_urlpatterns)),
     path("admin/", admin.site.urls),
     path("counties/", include("counties.urls")),
     path("personnel/", include("personnel.urls")),
