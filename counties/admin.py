@@ -1,13 +1,124 @@
+import datetime
+from decimal import Decimal
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 
-from .models import County, Pairing, Prefecture, Scope, ShanghaiDistrict, Village, scope_filter
+from .models import (
+    AuditEntry,
+    County,
+    Pairing,
+    Prefecture,
+    Scope,
+    ShanghaiDistrict,
+    Village,
+    scope_filter,
+)
 
 
-class ScopedAdmin(admin.ModelAdmin):
+def jsonable(value):
+    """A field value as the audit trail stores it: related records by name, amounts exact."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(obj):
+    """Every field of a record, many-to-many ones included, as the audit trail stores them."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        # The entry has its own time; a record's timestamps would only repeat it.
+        if not (
+            field.primary_key
+            or getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+        ):
+            values[field.name] = jsonable(getattr(obj, field.name))
+    if obj.pk:
+        for field in obj._meta.many_to_many:
+            values[field.name] = sorted(str(item) for item in getattr(obj, field.name).all())
+    return values
+
+
+def record(request, obj, action, before, after):
+    """Writes one audit entry for an admin edit, with the fields that differ."""
+    before, after = before or {}, after or {}
+    names = [name for name in after or before if before.get(name) != after.get(name)]
+    if action == AuditEntry.Action.CHANGE and not names:
+        return
+    AuditEntry.objects.create(
+        user=request.user,
+        channel=AuditEntry.Channel.ADMIN,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        changes={name: [before.get(name), after.get(name)] for name in names},
+    )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records every create, change and delete made on this screen and its inlines, with each
+    field's value before and after; the record's 历史 page shows them."""
+
+    object_history_template = "admin/audited_history.html"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            old = type(obj)._default_manager.get(pk=obj.pk)
+            request.audit_before = snapshot(old)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        # Many-to-many fields and inlines are saved here, after the record itself.
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "audit_before", None) if change else None
+        action = AuditEntry.Action.CHANGE if change else AuditEntry.Action.CREATE
+        record(request, form.instance, action, before, snapshot(form.instance))
+
+    def save_formset(self, request, form, formset, change):
+        model = formset.model
+        before = {
+            f.instance.pk: snapshot(model._default_manager.get(pk=f.instance.pk))
+            for f in formset.initial_forms
+            if f.instance.pk and f.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record(request, obj, AuditEntry.Action.CREATE, None, snapshot(obj))
+        for obj, _ in formset.changed_objects:
+            record(request, obj, AuditEntry.Action.CHANGE, before.get(obj.pk), snapshot(obj))
+        for obj in formset.deleted_objects:
+            record(request, obj, AuditEntry.Action.DELETE, before.get(obj.pk), None)
+
+    def delete_model(self, request, obj):
+        before, pk = snapshot(obj), obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        record(request, obj, AuditEntry.Action.DELETE, before, None)
+
+    def delete_queryset(self, request, queryset):
+        doomed = [(obj, snapshot(obj)) for obj in queryset]
+        super().delete_queryset(request, queryset)
+        for obj, before in doomed:
+            record(request, obj, AuditEntry.Action.DELETE, before, None)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        entries = AuditEntry.objects.for_object(obj) if obj else AuditEntry.objects.none()
+        extra_context = {**(extra_context or {}), "audit_entries": entries}
+        return super().history_view(request, object_id, extra_context)
+
+
+class ScopedAdmin(AuditedAdmin):
     """An admin that shows and accepts only records inside the user's scope (scope_filter).
 
     Lists, autocompletes and foreign-key choices are narrowed; another scope's record
@@ -127,13 +238,13 @@ class CountyAdmin(ScopedAdmin):
 
 
 @admin.register(ShanghaiDistrict)
-class ShanghaiDistrictAdmin(admin.ModelAdmin):
+class ShanghaiDistrictAdmin(AuditedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(admin.ModelAdmin):
+class PairingAdmin(AuditedAdmin):
     list_display = ["district", "prefecture", "county", "from_year", "to_year", "basis"]
     list_filter = ["district", "prefecture", "basis", "from_year"]
     list_select_related = ["district", "prefecture", "county"]
@@ -148,3 +259,23 @@ class VillageAdmin(ScopedAdmin):
     list_select_related = ["county"]
     search_fields = ["name", "township", "county__name"]
     autocomplete_fields = ["county"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read only: what was created, changed or deleted, by whom and how."""
+
+    list_display = ["at", "user", "channel", "action", "content_type", "object_repr"]
+    list_filter = ["channel", "action", "content_type", "at"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["object_repr", "object_id", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

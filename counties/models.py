@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -321,3 +322,69 @@ def scope_filter(user, county="county", prefecture=None):
     if prefecture:
         condition |= Q(**{"%s__in" % prefecture: scope.prefectures.all()})
     return condition
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        """The entries of one record, newest first; joins the user."""
+        content_type = ContentType.objects.get_for_model(obj)
+        return self.filter(content_type=content_type, object_id=str(obj.pk)).select_related("user")
+
+
+class AuditEntry(models.Model):
+    """One create, change or delete of a record: who, when, through which path, and each
+    changed field's value before and after.
+
+    It lives in this app, the one every other app depends on, and points at its record
+    generically. Admin screens write it as they save; an import writes one per project in
+    the same statements that write the projects, and names its batch (import_batch_id: a
+    plain number, since import batches belong to the projects app).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        CHANGE = "change", "修改"
+        DELETE = "delete", "删除"
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        IMPORT = "import", "管理后台导入"
+        COMMAND = "command", "命令行导入"
+        ROLLBACK = "rollback", "撤销导入"
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, verbose_name="操作人"
+    )
+    channel = models.CharField("途径", max_length=10, choices=Channel)
+    action = models.CharField("操作", max_length=10, choices=Action)
+    content_type = models.ForeignKey(ContentType, models.PROTECT, verbose_name="记录类型")
+    object_id = models.CharField("记录编号", max_length=64)
+    object_repr = models.CharField("记录", max_length=300)
+    changes = models.JSONField("变更内容", default=dict, help_text="字段：[修改前, 修改后]")
+    import_batch_id = models.PositiveIntegerField("导入批次", null=True, blank=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return "%s %s %s" % (self.at, self.get_action_display(), self.object_repr)
+
+    def changed_fields(self):
+        """(field label, before, after) for the fields whose value changed."""
+        model = self.content_type.model_class()
+        rows = []
+        for name, (before, after) in self.changes.items():
+            if before == after:
+                continue
+            try:
+                label = model._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = name
+            rows.append((label, before, after))
+        return rows

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from counties.admin import ScopedAdmin
+from counties.admin import AuditedAdmin, ScopedAdmin
 
 from .models import Batch, Cadre, ExchangePosting
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(AuditedAdmin):
     list_display = ["__str__", "number", "start_year", "end_year", "cadre_count"]
     search_fields = ["number"]
 

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -7,7 +9,7 @@ from import_export.admin import ImportMixin
 
 from counties.admin import ScopedAdmin
 
-from .importers import HEADERS, exporting
+from .importers import HEADERS, RollbackRefused, exporting, rollback_batch
 from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
 from .resources import ReportCSV, ReportXLSX, YearlyReportResource, bad_rows_path
 
@@ -185,6 +187,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created",
         "updated",
         "unchanged",
+        "rolled_back_at",
     ]
     list_filter = ["kind", "channel", "imported_at"]
     list_select_related = ["user"]
@@ -199,3 +202,35 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    change_form_template = "admin/projects/importbatch/change_form.html"
+
+    def get_urls(self):
+        rollback = path(
+            "<int:pk>/rollback/",
+            self.admin_site.admin_view(self.rollback_view),
+            name="projects_importbatch_rollback",
+        )
+        return [rollback, *super().get_urls()]
+
+    def may_roll_back(self, request):
+        """Undoing an import is for administrators (the 系统管理员 role may delete projects)."""
+        return request.user.has_perm("projects.delete_project")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_roll_back": self.may_roll_back(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def rollback_view(self, request, pk):
+        if request.method != "POST" or not self.may_roll_back(request):
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        try:
+            restored, deleted = rollback_batch(batch=batch, user=request.user)
+        except RollbackRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, "已撤销该批导入：恢复%d个项目，删除%d个新增项目。" % (restored, deleted)
+            )
+        return redirect("admin:projects_importbatch_change", pk)

@@ -121,6 +121,15 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField("新增", default=0)
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("未变", default=0)
+    rolled_back_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="撤销人",
+    )
 
     class Meta:
         verbose_name = "导入批次"

@@ -8,7 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from counties.models import Pairing, scope_filter
+from counties.models import AuditEntry, Pairing, scope_filter
 from counties.views import FilteredListMixin, ScopedMixin
 from personnel.models import Cadre
 
@@ -72,8 +72,12 @@ class ProjectDetailView(ScopedMixin, DetailView):
             by_source=sum_by_source(allocations),
             partners=partner_districts(project),
             cadres=project.cadres.with_place(),
+            history=AuditEntry.objects.for_object(project)[:HISTORY_SHOWN],
             **kwargs,
         )
+
+
+HISTORY_SHOWN = 20
 
 
 def sum_by_source(allocations):

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, Village
+from counties.models import AuditEntry, County, Pairing, Prefecture, ShanghaiDistrict, Village
 from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
 
@@ -16,8 +17,8 @@ MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
     key=lambda model: model._meta.label,
 )
-# Import batches are written by imports only: staff can read them, not add, change or delete.
-EDITABLE = [model for model in MODELS if model is not ImportBatch]
+# Import batches and the audit trail are written by the system only: staff read them.
+EDITABLE = [model for model in MODELS if model not in (ImportBatch, AuditEntry)]
 
 
 def admin_url(model, view, *args):
@@ -80,6 +81,14 @@ def one_of_each(county, district):
             file_name="2023年报表.csv",
             file_sha256="0" * 64,
         ),
+        AuditEntry.objects.create(
+            channel="admin",
+            action="change",
+            content_type=ContentType.objects.get_for_model(project),
+            object_id=str(project.pk),
+            object_repr="2023-LC-001 茶叶初制所",
+            changes={"name": ["茶叶", "茶叶初制所"]},
+        ),
     ]
     return {type(obj): obj for obj in objects}
 
@@ -99,6 +108,7 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         Fund,
         FundAllocation,
         ImportBatch,
+        AuditEntry,
     }
 
 

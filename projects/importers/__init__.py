@@ -2,7 +2,15 @@
 
 from .parsing import FileError
 from .rows import COLUMNS, HEADERS
-from .writing import ImportFailed, Progress, Report, Source, import_yearly_report
+from .writing import (
+    ImportFailed,
+    Progress,
+    Report,
+    RollbackRefused,
+    Source,
+    import_yearly_report,
+    rollback_batch,
+)
 
 __all__ = [
     "COLUMNS",
@@ -11,6 +19,8 @@ __all__ = [
     "ImportFailed",
     "Progress",
     "Report",
+    "RollbackRefused",
     "Source",
     "import_yearly_report",
+    "rollback_batch",
 ]

@@ -19,7 +19,7 @@ LIST = reverse("projects:list")
 # the page's rows, and the prefecture and county choices.
 LIST_QUERIES = 10  # with the user's scope
 # Session, user, project, allocations, pairings, cadres.
-DETAIL_QUERIES = 7  # with the user's scope
+DETAIL_QUERIES = 8  # with the user's scope and the project's history
 
 
 @pytest.fixture
