@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -9,9 +9,16 @@ from import_export.admin import ImportMixin
 
 from counties.admin import ScopedAdmin
 
+from .forms import ReportConfirmForm, ReportImportForm
 from .importers import HEADERS, RollbackRefused, exporting, rollback_batch
 from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
-from .resources import ReportCSV, ReportXLSX, YearlyReportResource, bad_rows_path
+from .resources import (
+    ReportCSV,
+    ReportXLSX,
+    UploadStorage,
+    YearlyReportResource,
+    bad_rows_path,
+)
 
 
 class AllocationInline(admin.TabularInline):
@@ -58,6 +65,10 @@ class ProjectAdmin(ImportMixin, ScopedAdmin):
     formats = [ReportCSV, ReportXLSX]
     import_template_name = "admin/projects/project/import.html"
     skip_admin_log = True  # every import is recorded as an ImportBatch instead
+    # Size and content are checked on upload; the confirm step reads only our own temp file.
+    import_form_class = ReportImportForm
+    confirm_form_class = ReportConfirmForm
+    tmp_storage_class = UploadStorage
 
     def get_urls(self):
         extra = [
@@ -113,6 +124,40 @@ class ProjectAdmin(ImportMixin, ScopedAdmin):
                 batch_url,
             ),
         )
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        storage = UploadStorage(read_mode="rb")
+        storage.save_chunks(import_file.chunks())
+        return storage
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        # Only an upload that can be confirmed is kept; a refused one goes at once.
+        context = getattr(response, "context_data", None) or {}
+        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
+        name = getattr(upload, "tmp_storage_name", None)
+        if name and not context.get("confirm_form"):
+            UploadStorage(name=name).remove()
+        return response
+
+    def process_import(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            confirm = self.create_confirm_form(request)
+            if not confirm.is_valid():
+                # A second click on 确认导入, or a form not made by the preview.
+                problems = confirm.errors.get("import_file_name") or ["确认信息不完整"]
+                messages.error(request, "未导入：%s" % "；".join(problems))
+                return HttpResponseRedirect(reverse("admin:projects_project_import"))
+        return super().process_import(request, **kwargs)
+
+    def process_result(self, result, request):
+        if result.has_errors():
+            # Passed at the preview, refused now: the database changed in between.
+            errors = result.failure.errors
+            shown = "；".join(errors[:10]) + ("……" if len(errors) > 10 else "")
+            messages.error(request, "导入失败，未写入任何数据：%s" % shown)
+            return HttpResponseRedirect(reverse("admin:projects_project_import"))
+        return super().process_result(result, request)
 
 
 @admin.register(Fund)

@@ -1,9 +1,14 @@
 from django import forms
+from django.conf import settings
+from import_export.forms import ConfirmImportForm, ImportForm
 
 from counties.filters import YEAR_ERROR
 from counties.models import FIRST_YEAR, LAST_YEAR
 
+from .importers import FileError
+from .importers.parsing import require_kind, sniff
 from .models import Project
+from .resources import UploadStorage
 
 
 class YearForm(forms.Form):
@@ -34,3 +39,42 @@ class YearForm(forms.Form):
         if self.is_valid() and self.cleaned_data["year"]:
             return self.cleaned_data["year"]
         return self.today.year
+
+
+class ReportImportForm(ImportForm):
+    """The yearly report upload. Refuses a file over IMPORT_MAX_UPLOAD_MB, or whose content
+    is not the format chosen, before anything stores or parses it."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None:
+            return cleaned
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            message = "文件过大（%(size).1f MB），上限为%(limit)d MB。更大的文件请用命令行导入。"
+            self.add_error(
+                "import_file", message % {"size": upload.size / (1 << 20), "limit": limit >> 20}
+            )
+            return cleaned
+        try:
+            found = sniff(upload)
+            if chosen:
+                require_kind(found, self.formats[int(chosen)].kind)
+        except FileError as error:
+            self.add_error("import_file", error.messages)
+        return cleaned
+
+
+class ReportConfirmForm(ConfirmImportForm):
+    """The confirm step: it may only name an upload this site stored at the preview."""
+
+    def clean_import_file_name(self):
+        name = super().clean_import_file_name()
+        if not UploadStorage(name=name).exists():
+            raise forms.ValidationError("上传的文件已导入或已过期，请重新上传。")
+        return name

@@ -9,6 +9,8 @@ encoding detection and its row-by-row import would commit valid rows of a bad fi
 import csv
 import hashlib
 import io
+import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -17,28 +19,31 @@ import tablib
 from import_export import resources
 from import_export.formats import base_formats
 from import_export.results import Result, RowResult
+from import_export.tmp_storages import TempFolderStorage
 
 from .importers import ImportFailed, Source, import_yearly_report
-from .importers.parsing import neutralise, read_csv, read_xlsx, text
+from .importers.parsing import neutralise, read_as, text
 from .models import ImportBatch, Project
 
-BAD_ROWS_DIR = Path(tempfile.gettempdir())
 BAD_ROWS_PREFIX = "hujin-bad-rows-"
+UPLOAD_PREFIX = "hujin-upload-"
+# The name of an upload kept between preview and confirm, as tempfile makes it.
+UPLOAD_NAME = re.compile(r"%s[a-z0-9_]{8}" % UPLOAD_PREFIX)
 
 
 class UploadDataset(tablib.Dataset):
     """Carries the uploaded bytes to the resource untouched; our engine reads them."""
 
-    def __init__(self, raw, reader):
+    def __init__(self, raw, kind):
         super().__init__()
-        self.raw, self.reader = raw, reader
+        self.raw, self.kind = raw, kind
 
     def __bool__(self):
         return bool(self.raw)
 
 
 class ReportFormat:
-    reader = None
+    kind = None  # "csv" or "xlsx": what the file's content must be
 
     def is_binary(self):
         return True
@@ -47,7 +52,7 @@ class ReportFormat:
         return "rb"
 
     def create_dataset(self, in_stream):
-        return UploadDataset(bytes(in_stream), type(self).reader)
+        return UploadDataset(bytes(in_stream), self.kind)
 
     def can_export(self):
         return False
@@ -55,11 +60,28 @@ class ReportFormat:
 
 # Their titles stay "csv" and "xlsx": import-export picks the format from the file's extension.
 class ReportCSV(ReportFormat, base_formats.CSV):
-    reader = staticmethod(read_csv)
+    kind = "csv"
 
 
 class ReportXLSX(ReportFormat, base_formats.XLSX):
-    reader = staticmethod(read_xlsx)
+    kind = "xlsx"
+
+
+class UploadStorage(TempFolderStorage):
+    """import-export's copy of an upload between preview and confirm: a file named
+    hujin-upload-… in the temporary directory, which the confirm step checks it is reading."""
+
+    def save_chunks(self, chunks):
+        """Writes the upload as it comes (import-export would first join it in memory)."""
+        with tempfile.NamedTemporaryFile(prefix=UPLOAD_PREFIX, delete=False) as file:
+            for chunk in chunks:
+                file.write(chunk)
+        self.name = os.path.basename(file.name)
+
+    def exists(self):
+        """Whether the name is an upload's, and the file is still there."""
+        name_ok = bool(UPLOAD_NAME.fullmatch(self.name or ""))
+        return name_ok and os.path.isfile(self.get_full_path())
 
 
 class ReportResult(Result):
@@ -106,7 +128,7 @@ class YearlyReportResource(resources.ModelResource):
         raw = dataset.raw
         name = kwargs.get("file_name") or "upload"
         source = Source(
-            name, hashlib.sha256(raw).hexdigest(), lambda: dataset.reader(io.BytesIO(raw))
+            name, hashlib.sha256(raw).hexdigest(), lambda: read_as(io.BytesIO(raw), dataset.kind)
         )
         user = kwargs.get("user")
         try:
@@ -129,10 +151,10 @@ def save_bad_rows(failure):
     with open(bad_rows_path(token), "w", encoding="utf-8-sig", newline="") as output:
         writer = csv.writer(output)
         header = failure.bad_rows[0][1]
-        writer.writerow(["原行号", *header, "错误说明"])
+        writer.writerow(["原行号", *[neutralise(cell) for cell in header], "错误说明"])
         for _, _, number, cells, problems in failure.bad_rows:
             cells = [neutralise(text(cell)) for cell in cells] + [""] * (len(header) - len(cells))
-            writer.writerow([number, *cells, "；".join(problems)])
+            writer.writerow([number, *cells, neutralise("；".join(problems))])
     return token
 
 
@@ -140,4 +162,4 @@ def bad_rows_path(token):
     """The file of a token; the token is checked, so no other path can be reached."""
     if len(token) != 32 or not all(c in "0123456789abcdef" for c in token):
         return None
-    return BAD_ROWS_DIR / ("%s%s.csv" % (BAD_ROWS_PREFIX, token))
+    return Path(tempfile.gettempdir()) / ("%s%s.csv" % (BAD_ROWS_PREFIX, token))

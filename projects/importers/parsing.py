@@ -1,6 +1,8 @@
 """Reading spreadsheets as Chinese offices write them: any common encoding, CSV or XLSX.
 
-Everything here streams: a file is read row by row, never held whole in memory.
+Everything here streams: a file is read row by row, never held whole in memory. What a file
+is comes from its content, never its name alone; an XLSX is refused before it is unpacked if
+it would unpack too large, and its XML is parsed by defusedxml (openpyxl uses it by itself).
 """
 
 import codecs
@@ -9,8 +11,10 @@ import csv
 import datetime
 import io
 import unicodedata
+import zipfile
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl.utils.escape import unescape
 
@@ -24,6 +28,114 @@ SNIFF_BYTES = 1 << 16
 
 class FileError(ValidationError):
     """The file as a whole cannot be read (encoding, format, missing header)."""
+
+
+KINDS = {"csv": "CSV", "xlsx": "XLSX"}
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# Worksheets deflate 5 to 30 times; a large part that shrank more than this is a zip bomb.
+MAX_RATIO = 100
+RATIO_CHECKED_FROM = 1 << 20
+
+
+def kind_of_name(file_name):
+    """The kind of file its name says: "csv" or "xlsx"."""
+    name = file_name.lower()
+    if name.endswith((".csv", ".txt")):
+        return "csv"
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    raise FileError("不支持的文件类型“%s”：请上传CSV或XLSX文件。" % file_name)
+
+
+def check_content(binary, kind):
+    """Refuses a file whose content is not `kind` ("csv" or "xlsx"), as a FileError.
+
+    An XLSX must be a zip holding a workbook that does not unpack beyond
+    IMPORT_MAX_UNPACKED_BYTES; a CSV must be text (no NUL byte, UTF-8 or GB18030 in its first
+    64 KB). Reads at most the start of the file and the zip's directory; rewinds it.
+    """
+    require_kind(sniff(binary), kind)
+
+
+def require_kind(found, kind):
+    if found != kind:
+        raise FileError(
+            "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
+            % {"found": KINDS[found], "kind": KINDS[kind]}
+        )
+
+
+def sniff(binary):
+    """What the content is, "csv" or "xlsx"; a FileError for anything else."""
+    head = binary.read(SNIFF_BYTES)
+    binary.seek(0)
+    if head.startswith(OLE_SIGNATURE):
+        raise FileError("不支持旧版XLS文件，请在Excel中另存为XLSX。")
+    if head.startswith(ZIP_SIGNATURES):
+        check_xlsx(binary)
+        return "xlsx"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": NUL bytes are half its characters; look at the characters.
+        has_nul = "\x00" in head.decode("utf-16", errors="replace")
+    elif decodes(head):
+        has_nul = b"\x00" in head
+    else:
+        raise FileError("文件不是CSV或XLSX：内容既不是UTF-8也不是GBK/GB18030编码的文本。")
+    if has_nul:
+        raise FileError("文件不是CSV或XLSX：含有空字符（NUL），不是文本文件。")
+    return "csv"
+
+
+def decodes(head):
+    """Whether the start of a file is UTF-8 or GB18030 (a character cut at its end is fine)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def check_xlsx(binary):
+    """Refuses a zip that is not a workbook or would unpack too large; reads only its directory.
+
+    The sizes are the zip directory's: Python's zipfile stops unpacking a part at its stated
+    size (and then fails its CRC check), so a part cannot unpack larger than it claims.
+    """
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise FileError("无法读取XLSX文件：文件已损坏或不是XLSX。") from None
+    finally:
+        binary.seek(0)
+    names = {part.filename for part in parts}
+    if not all(name in names for name in XLSX_PARTS):
+        raise FileError("文件不是XLSX：压缩包中没有Excel工作簿。")
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > limit:
+        raise FileError(
+            "XLSX文件解压后过大（%(size)d MB，上限%(limit)d MB），请拆分后再导入。"
+            % {"size": unpacked // (1 << 20), "limit": limit // (1 << 20)}
+        )
+    for part in parts:
+        if part.file_size >= RATIO_CHECKED_FROM and part.file_size > MAX_RATIO * max(
+            part.compress_size, 1
+        ):
+            raise FileError(
+                "XLSX文件中的“%(part)s”压缩比异常（超过%(ratio)d:1），不像正常的表格，已拒绝。"
+                % {"part": part.filename[:100], "ratio": MAX_RATIO}
+            )
+
+
+def read_as(binary, kind):
+    """Rows of a file that must be `kind` ("csv" or "xlsx"), checked by its content first."""
+    check_content(binary, kind)
+    return read_csv(binary) if kind == "csv" else read_xlsx(binary)
 
 
 def detect_encoding(binary):
@@ -54,6 +166,7 @@ def read_csv(binary):
     """Yields (row_number, cells) for every record; the first record is row 1."""
     encoding = detect_encoding(binary)
     text = io.TextIOWrapper(binary, encoding=encoding, newline="", errors="strict")
+    reader = None
     try:
         first = text.readline()
         # Excel's "Unicode text" export is tab-separated; its CSV is comma-separated.
@@ -64,7 +177,11 @@ def read_csv(binary):
     except UnicodeDecodeError as error:
         raise FileError("文件编码无法识别（支持UTF-8与GBK/GB18030）：%s" % error.reason) from None
     except csv.Error as error:
-        raise FileError("CSV格式有误：%s" % error) from None
+        reason = str(error)
+        if "field larger than field limit" in reason:
+            reason = "单元格超过%d个字符" % csv.field_size_limit()
+        where = "（第%d行）" % reader.line_num if reader is not None else ""
+        raise FileError("CSV格式有误%s：%s" % (where, reason)) from None
     finally:
         # Leave the binary file open: it is read again to write.
         with contextlib.suppress(ValueError):
@@ -74,16 +191,14 @@ def read_csv(binary):
 def read_xlsx(binary):
     """Yields (row_number, cells) from the first worksheet, as Excel numbers its rows."""
     from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(binary, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise FileError("无法读取XLSX文件：%s" % error) from None
     except Exception as error:  # zipfile.BadZipFile and XML errors from a damaged file
-        message = "无法读取XLSX文件（文件已损坏或不是XLSX）：%s" % type(error).__name__
-        raise FileError(message) from None
+        raise unreadable(error, "文件已损坏或不是XLSX") from None
     try:
+        if not workbook.worksheets:
+            raise FileError("XLSX文件中没有工作表。")
         sheet = workbook.worksheets[0]
         # A stale <dimension> written by some programs would cut the sheet short.
         sheet.reset_dimensions()
@@ -91,8 +206,24 @@ def read_xlsx(binary):
         for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if cells:
                 yield row_number, [excel_text(cell) for cell in cells]
+    except FileError:
+        raise
+    except Exception as error:  # the sheet is read while iterating: a damaged zip or XML
+        raise unreadable(error, "工作表已损坏") from None
     finally:
         workbook.close()
+
+
+def unreadable(error, what):
+    """The FileError for what openpyxl raised; it wraps XML errors in its own ValueError."""
+    from defusedxml import DefusedXmlException
+
+    cause = error
+    while not isinstance(cause, DefusedXmlException) and (cause.__cause__ or cause.__context__):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, DefusedXmlException):
+        return FileError("XLSX文件含有不允许的XML实体声明（可能是恶意文件），已拒绝。")
+    return FileError("无法读取XLSX文件（%s）：%s" % (what, type(cause).__name__))
 
 
 def excel_text(value):
@@ -103,13 +234,14 @@ def excel_text(value):
 
 
 def read_rows(binary, file_name):
-    """Rows of a CSV or XLSX file, by its name's extension."""
-    name = file_name.lower()
-    if name.endswith(".csv") or name.endswith(".txt"):
-        return read_csv(binary)
-    if name.endswith(".xlsx"):
-        return read_xlsx(binary)
-    raise FileError("不支持的文件类型“%s”：请上传CSV或XLSX文件。" % file_name)
+    """Rows of a CSV or XLSX file; its content must be what its name says.
+
+    The content is looked at first, so that a legacy .xls is told so in plain words.
+    """
+    found = sniff(binary)
+    kind = kind_of_name(file_name)
+    require_kind(found, kind)
+    return read_csv(binary) if kind == "csv" else read_xlsx(binary)
 
 
 def text(value):
