@@ -6,7 +6,8 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     re_path(r"^export\.(?P<fmt>csv|xlsx)$", views.export, name="export"),
-    path("<str:code>/", views.ProjectDetailView.as_view(), name="detail"),
+    # Codes are the counties' own and may hold a "/" (LC/2023/001): path, not str.
+    path("<path:code>/", views.ProjectDetailView.as_view(), name="detail"),
 ]
 
 # Parks live in this app but have their own namespace and URL prefix (/parks/).
