@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import re
 import tempfile
 
 from ..models import plain
@@ -9,6 +10,8 @@ from .parsing import neutralise
 from .rows import COLUMNS, HEADERS
 
 CSV_CHUNK = 2000
+# What an XLSX cell's text cannot hold raw: control characters (tab and LF aside) and CR.
+ESCAPED = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 def cells(project):
@@ -73,9 +76,11 @@ def xlsx_file(projects, rows=None):
             date_cell.number_format = "yyyy-mm-dd"
             return date_cell
         value = neutralise(value)
-        if isinstance(value, str) and "\r" in value:
-            # XML turns a raw CR into LF; Excel writes it escaped, and so do we.
-            value = value.replace("\r", "_x000D_")
+        if isinstance(value, str) and ESCAPED.search(value):
+            # XML turns a raw CR into LF and cannot hold other control characters (openpyxl
+            # refuses them); Excel writes them as _xHHHH_, and so do we. The import reads
+            # them back.
+            value = ESCAPED.sub(lambda match: "_x%04X_" % ord(match.group()), value)
         return value
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():

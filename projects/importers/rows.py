@@ -283,7 +283,7 @@ class RowReader:
             ) from None
 
     def notes(self, raw, value, values):
-        return value
+        return no_nul(value)
 
     # In this order: the county is read after the prefecture that may tell same names apart.
     parsers = [
@@ -312,6 +312,14 @@ def required_text(value, max_length):
         raise ValueError("不能为空")
     if len(value) > max_length:
         raise ValueError("超过%d个字" % max_length)
+    return no_nul(value)
+
+
+def no_nul(value):
+    """Text without a NUL character: no spreadsheet means one, and PostgreSQL cannot store it
+    (a CSV past its first 64 KB, or an XLSX cell's _x0000_, can still bring one)."""
+    if "\x00" in value:
+        raise ValueError("含有空字符（NUL），请删除")
     return value
 
 

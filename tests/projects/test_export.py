@@ -313,3 +313,21 @@ def test_notes_typed_on_two_lines_in_the_admin_import_back_unchanged(
 
     assert lines[-1] == "created=0 updated=0 unchanged=1"
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("url", "name"), [(CSV, "export.csv"), (XLSX, "export.xlsx")])
+def test_a_control_character_pasted_in_the_admin_exports_and_imports_back(
+    user_client, county, tmp_path, url, name
+):
+    """openpyxl cannot write a vertical tab raw (the XLSX export answered 500); Excel's
+    _x000B_ escape carries it, and the import reads it back."""
+    Project.objects.create(
+        code="2023-LC-012", name="茶叶\x0b初制所", county=county, category="industry", year=2023
+    )
+    before = snapshot()
+    _, content = export(user_client, url)
+
+    lines = import_files(write(tmp_path, name, content))
+
+    assert lines[-1] == "created=0 updated=0 unchanged=1"
+    assert snapshot() == before
