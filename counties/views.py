@@ -44,19 +44,28 @@ class FilteredListMixin(ScopedMixin):
             return self.paginate_by
         return min(max(size, PAGE_SIZES[0]), PAGE_SIZES[-1])
 
+    def get_totals(self, queryset):
+        """The number of matches (`rows`) and the totals, in one pass over the matches."""
+        return queryset.aggregate(rows=Count("pk"), **self.totals)
+
     def paginate_queryset(self, queryset, page_size):
+        self.match_totals = self.get_totals(queryset)
         paginator = self.get_paginator(queryset, page_size)
+        # The count is known already: spare the paginator its own COUNT(*).
+        paginator.count = self.match_totals["rows"]
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            totals=self.object_list.aggregate(**self.totals) if self.totals else {},
+        context = super().get_context_data(
             sort=sort_links(self.request.GET, self.filterset),
             filter_summary=filter_summary(self.filterset),
             page_sizes=PAGE_SIZES,
             **kwargs,
         )
+        # Set by paginate_queryset, which the call above runs.
+        context["totals"] = self.match_totals
+        return context
 
 
 def sort_links(query, filterset):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -256,7 +256,12 @@ class Project(models.Model):
                 violation_error_message="年度须在1996年至2100年之间。",
             ),
         ]
-        indexes = [models.Index(fields=["county", "year"])]
+        # Both in the list's default order, so that a page reads its own rows only: all
+        # projects or one year's, and one county's (or one county's in a year).
+        indexes = [
+            models.Index(fields=["-year", "code"], name="project_year_code_idx"),
+            models.Index(fields=["county", "-year", "code"], name="project_county_year_code_idx"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -276,12 +281,32 @@ class Project(models.Model):
 
 class FundQuerySet(models.QuerySet):
     def with_allocated(self):
-        """Annotates allocated and remaining money; joins allocations in a subquery-free sum."""
+        """Annotates allocated and remaining money, each fund's allocations summed in a
+        correlated subquery (no GROUP BY: a page of funds sums only its own allocations)."""
+        allocated = (
+            FundAllocation.objects.filter(fund=OuterRef("pk"))
+            .order_by()
+            .values("fund")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
         return self.annotate(
-            allocated=Coalesce(
-                Sum("allocations__amount"), ZERO, output_field=models.DecimalField(**MONEY)
-            )
+            allocated=Coalesce(Subquery(allocated), ZERO, output_field=models.DecimalField(**MONEY))
         ).annotate(remaining=F("amount") - F("allocated"))
+
+    def totals(self):
+        """Count, amount, allocated and remaining money over the funds: two plain sums, one
+        over the funds and one over their allocations joined to them."""
+        totals = self.aggregate(
+            rows=Count("pk"),
+            amount_total=Sum("amount", default=ZERO, output_field=models.DecimalField(**MONEY)),
+        )
+        allocated = FundAllocation.objects.filter(fund__in=self.values("pk")).aggregate(
+            total=Sum("amount", default=ZERO, output_field=models.DecimalField(**MONEY))
+        )["total"]
+        totals["allocated_total"] = allocated
+        totals["remaining_total"] = totals["amount_total"] - allocated
+        return totals
 
 
 class Fund(models.Model):
@@ -323,6 +348,8 @@ class Fund(models.Model):
                 violation_error_message="年度须在1996年至2100年之间。",
             ),
         ]
+        # The fund list sorts one year's funds (a few thousand), not all of them, for a page.
+        indexes = [models.Index(fields=["-year"], name="fund_year_idx")]
 
     def __str__(self):
         donor = f"·{self.donor}" if self.donor else ""

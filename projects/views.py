@@ -130,9 +130,9 @@ class FundListView(FilteredListMixin, FilterView):
     )
     filterset_class = FundFilter
     template_name = "projects/fund_list.html"
-    # Named apart from the annotations: aggregate(allocated=Sum("allocated")) would shadow
-    # the annotation it sums (SQLite then sums the string "allocated" to 0).
-    totals = {f"{name}_total": money_total(name) for name in ("amount", "allocated", "remaining")}
+
+    def get_totals(self, queryset):
+        return queryset.totals()
 
 
 def export(request, fmt):
