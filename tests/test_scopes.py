@@ -6,6 +6,7 @@ import io
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -237,3 +238,24 @@ def test_an_import_cannot_move_another_scopes_project_into_the_scope(lancang_imp
         response, "第2行 项目编号：项目“P-ML”登记在数据范围以外的“孟连傣族拉祜族佤族自治县”"
     )
     assert Project.objects.get(code="P-ML").county.code == "530827"
+
+
+def test_an_administrator_manages_users_and_undoes_imports(
+    client, django_user_model, places, tmp_path
+):
+    """系统管理员 without superuser status: users and roles, and undoing an import batch."""
+    path = tmp_path / "a.csv"
+    path.write_text(HEADER + "P-LC9,新项目,2024,530828,其他,计划,5\n", encoding="utf-8")
+    call_command("import_yearly_report", str(path), quiet=True, stdout=io.StringIO())
+    admin = logged_in(client, member(django_user_model, "root", "系统管理员", everywhere=True))
+
+    assert admin.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert (
+        admin.get(
+            reverse("admin:auth_group_change", args=[Group.objects.get(name="查看者").pk])
+        ).status_code
+        == 200
+    )
+    batch = ImportBatch.objects.get()
+    admin.post(reverse("admin:projects_importbatch_rollback", args=[batch.pk]))
+    assert not Project.objects.filter(code="P-LC9").exists()
