@@ -392,16 +392,12 @@ class Audit:
         self.content_type = ContentType.objects.get_for_model(Project).pk
 
     def json(self, pairs):
-        build, array = (
-            ("jsonb_build_object", "jsonb_build_array")
-            if self.postgres
-            else (
-                "json_object",
-                "json_array",
-            )
+        """{key: [old, new], …} as SQL: jsonb_build_object/array on PostgreSQL, json_… on SQLite."""
+        prefix = "jsonb_build" if self.postgres else "json"
+        items = ", ".join(
+            "'%s', %s_array(%s, %s)" % (key, prefix, old, new) for key, old, new in pairs
         )
-        items = ", ".join("'%s', %s(%s, %s)" % (key, array, old, new) for key, old, new in pairs)
-        return "%s(%s)" % (build, items)
+        return "%s_object(%s)" % (prefix, items)
 
     def insert(self, action, changes, source):
         return (
@@ -412,15 +408,8 @@ class Audit:
         )
 
     def params(self, *extra):
-        batch = self.batch.pk
-        return [
-            self.now,
-            self.user and self.user.pk,
-            self.channel,
-            self.content_type,
-            batch,
-            *extra,
-        ]
+        user = self.user.pk if self.user else None
+        return [self.now, user, self.channel, self.content_type, self.batch.pk, *extra]
 
     def changes_sql(self, index, differs):
         pairs = [(c, "p.%s" % c, "t.%s" % c) for c in self.FIELDS]
