@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from counties.models import AuditEntry, County
+from counties.models import AuditEntry
 
 from ..models import ImportBatch, Project, plain
 from .parsing import FileError, read_rows
@@ -434,91 +434,3 @@ class Audit:
             " WHERE p.import_batch_id = %d AND p.created_at = %%s"
             % (Project._meta.db_table, self.batch.pk),
         )
-
-
-class RollbackRefused(Exception):
-    """A batch cannot be undone; `records` names the projects touched since (or the reason)."""
-
-    def __init__(self, message, records=()):
-        super().__init__(message)
-        self.records = list(records)
-
-
-def rollback_batch(*, batch, user):
-    """Undoes an import batch: the projects it created are deleted and the projects it changed
-    get their earlier values back, in one transaction, each step in the audit trail.
-
-    Refuses (RollbackRefused) when the batch was already undone, or when anything touched
-    those projects later (an admin edit, another import, a fund allocation): undoing would
-    then destroy newer work. Returns the number of projects restored and deleted.
-    """
-    content_type = ContentType.objects.get_for_model(Project)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.rolled_back_at:
-            raise RollbackRefused("该批导入已于%s撤销。" % timezone.localtime(batch.rolled_back_at))
-        entries = list(
-            AuditEntry.objects.filter(import_batch_id=batch.pk, content_type=content_type)
-        )
-        ids = [entry.object_id for entry in entries]
-        last = max((entry.pk for entry in entries), default=0)
-        later = AuditEntry.objects.filter(content_type=content_type, object_id__in=ids, pk__gt=last)
-        touched = set(later.values_list("object_repr", flat=True))
-        created = [int(e.object_id) for e in entries if e.action == AuditEntry.Action.CREATE]
-        allocated = Project.objects.filter(pk__in=created, allocations__isnull=False)
-        touched |= {"%s %s" % pair for pair in allocated.values_list("code", "name")}
-        if touched:
-            raise RollbackRefused(
-                "以下项目在本批导入之后又被修改过，无法撤销：%s。" % "、".join(sorted(touched)),
-                sorted(touched),
-            )
-        now = timezone.now()
-        counties = dict(County.objects.values_list("code", "pk"))
-        restored = [
-            restore(entry, counties)
-            for entry in entries
-            if entry.action == AuditEntry.Action.CHANGE
-        ]
-        Project.objects.bulk_update(restored, [*RESTORED, "updated_at"], batch_size=2000)
-        Project.objects.filter(pk__in=created).delete()
-        AuditEntry.objects.bulk_create(
-            AuditEntry(
-                at=now,
-                user=user,
-                channel=AuditEntry.Channel.ROLLBACK,
-                action=AuditEntry.Action.DELETE
-                if entry.action == AuditEntry.Action.CREATE
-                else AuditEntry.Action.CHANGE,
-                content_type=content_type,
-                object_id=entry.object_id,
-                object_repr=entry.object_repr,
-                changes={name: [new, old] for name, (old, new) in entry.changes.items()},
-                import_batch_id=batch.pk,
-            )
-            for entry in entries
-        )
-        batch.rolled_back_at, batch.rolled_back_by = now, user
-        batch.save(update_fields=["rolled_back_at", "rolled_back_by"])
-    return len(restored), len(created)
-
-
-RESTORED = [*Audit.FIELDS, "county", "import_batch"]
-
-
-def restore(entry, counties):
-    """The project of a change entry, with the values it had before the import; `counties`
-    maps a county code to its id."""
-    project = Project(pk=int(entry.object_id))
-    for name in Audit.FIELDS:
-        field = Project._meta.get_field(name)
-        value = entry.changes[name][0]
-        if isinstance(field, models.DecimalField) and value is not None:
-            value = Decimal(str(value))
-        setattr(project, name, field.to_python(value))
-    project.county_id = counties[entry.changes["county"][0].split(" ", 1)[0]]
-    project.import_batch_id = entry.changes["import_batch"][0]
-    project.updated_at = timezone.now()
-    return project
