@@ -118,7 +118,27 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().history_view(request, object_id, extra_context)
 
 
-class ScopedAdmin(AuditedAdmin):
+class NarrowedChoices:
+    """Foreign-key and many-to-many choices hold only records inside the user's scope,
+    whenever the related model's own admin is scoped (ScopedAdmin.scope)."""
+
+    def narrowed(self, db_field, request, kwargs):
+        related = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related, ScopedAdmin) and "queryset" not in kwargs:
+            manager = db_field.related_model._default_manager
+            kwargs["queryset"] = manager.filter(related.scope(request))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self.narrowed(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self.narrowed(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedAdmin(NarrowedChoices, AuditedAdmin):
     """An admin that shows and accepts only records inside the user's scope (scope_filter).
 
     Lists, autocompletes and foreign-key choices are narrowed; another scope's record
@@ -146,21 +166,9 @@ class ScopedAdmin(AuditedAdmin):
                 raise PermissionDenied
         return obj
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related, ScopedAdmin) and "queryset" not in kwargs:
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                related.scope(request)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related, ScopedAdmin) and "queryset" not in kwargs:
-            kwargs["queryset"] = db_field.related_model._default_manager.filter(
-                related.scope(request)
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+class ScopedInline(NarrowedChoices, admin.TabularInline):
+    """An inline whose foreign-key choices are narrowed like its screen's."""
 
 
 class ScopeInline(admin.StackedInline):

@@ -72,6 +72,17 @@ def county_filter(**kwargs):
     )
 
 
+def search_filter(label, method):
+    """A text search box (the filter set's `method` decides where it looks)."""
+    return django_filters.CharFilter(
+        label=label,
+        method=method,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "搜索内容不能超过100个字。"},
+    )
+
+
 class YearFilter(django_filters.NumberFilter):
     """A whole year, 1996–2100; `year=2022.5` or `year=abc` is a form error, not an empty list."""
 

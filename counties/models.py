@@ -42,10 +42,6 @@ class Prefecture(models.Model):
 
 
 class CountyQuerySet(CodeQuerySet):
-    def in_prefecture(self, prefecture):
-        """Counties of one prefecture; no join."""
-        return self.filter(prefecture=prefecture)
-
     def former_poverty(self):
         """The 88 former national poverty counties; no join."""
         return self.filter(is_former_poverty=True)

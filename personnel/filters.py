@@ -2,7 +2,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from counties.filters import PlaceFilterSet, SortFilter, county_filter, prefecture_filter
+from counties.filters import (
+    PlaceFilterSet,
+    SortFilter,
+    county_filter,
+    prefecture_filter,
+    search_filter,
+)
 
 from .models import Batch, Cadre
 
@@ -35,13 +41,7 @@ class CadreFilter(PlaceFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入日期，格式为YYYY-MM-DD，如2024-07-01。"},
     )
-    q = django_filters.CharFilter(
-        label="姓名、岗位或派出单位",
-        method="search",
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": "搜索内容不能超过100个字。"},
-    )
+    q = search_filter("姓名、岗位或派出单位", "search")
     o = SortFilter(
         fields=[
             ("name", "name"),

@@ -123,10 +123,6 @@ class Cadre(models.Model):
     def get_absolute_url(self):
         return reverse("personnel:detail", args=[self.pk])
 
-    @property
-    def place(self):
-        return self.county or self.prefecture
-
 
 class ExchangePosting(models.Model):
     """A temporary posting (挂职) between Yunnan and Shanghai, in either direction."""

@@ -7,10 +7,10 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
-from counties.admin import ScopedAdmin
+from counties.admin import ScopedAdmin, ScopedInline
 
 from .forms import ReportConfirmForm, ReportImportForm
-from .importers import HEADERS, RollbackRefused, exporting, rollback_batch
+from .importers import RollbackRefused, exporting, rollback_batch
 from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
 from .resources import (
     ReportCSV,
@@ -21,7 +21,7 @@ from .resources import (
 )
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ScopedInline):
     model = FundAllocation
     extra = 2
     autocomplete_fields = ["fund"]
@@ -93,7 +93,7 @@ class ProjectAdmin(ImportMixin, ScopedAdmin):
             )
         if fmt == "csv":
             response = HttpResponse(
-                "\ufeff" + ",".join(HEADERS) + "\r\n", content_type="text/csv; charset=utf-8"
+                exporting.csv_lines(Project.objects.none()), content_type="text/csv; charset=utf-8"
             )
             response["Content-Disposition"] = content_disposition_header(
                 True, "项目年度报表模板.csv"

@@ -8,6 +8,7 @@ from counties.filters import (
     YearFilter,
     county_filter,
     prefecture_filter,
+    search_filter,
 )
 
 from .models import MONEY, Fund, IndustrialPark, Project
@@ -29,16 +30,6 @@ def money_filter(label, field_name, lookup_expr):
             "max_whole_digits": "金额过大。",
         },
         widget=forms.NumberInput(attrs={"step": "any", "min": 0}),
-    )
-
-
-def search_filter(label, method):
-    return django_filters.CharFilter(
-        label=label,
-        method=method,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        error_messages={"max_length": "搜索内容不能超过100个字。"},
     )
 
 

@@ -144,14 +144,6 @@ class ProjectQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
-    def in_county(self, county):
-        """Projects in one county; no join."""
-        return self.filter(county=county)
-
-    def in_prefecture(self, prefecture):
-        """Projects in any county of a prefecture; joins county."""
-        return self.filter(county__prefecture=prefecture)
-
     def for_year(self, year):
         """Projects planned for a year; no join."""
         return self.filter(year=year)

@@ -23,6 +23,7 @@ from import_export.tmp_storages import TempFolderStorage
 
 from .importers import ImportFailed, Source, import_yearly_report
 from .importers.parsing import neutralise, read_as, text
+from .importers.rows import FIELDS
 from .models import ImportBatch, Project
 
 BAD_ROWS_PREFIX = "hujin-bad-rows-"
@@ -109,20 +110,7 @@ class YearlyReportResource(resources.ModelResource):
         model = Project
         name = "项目年度报表"
         import_id_fields = ["code"]
-        fields = [
-            "code",
-            "name",
-            "year",
-            "county",
-            "category",
-            "status",
-            "shanghai_funds",
-            "other_funds",
-            "beneficiaries",
-            "start_date",
-            "end_date",
-            "notes",
-        ]
+        fields = FIELDS  # shown on the import screen; the engine does the reading
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         raw = dataset.raw

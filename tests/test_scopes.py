@@ -2,6 +2,7 @@
 
 import importlib
 import io
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -11,7 +12,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import County, Pairing, Prefecture, Scope, ShanghaiDistrict
-from projects.models import ImportBatch, Project
+from projects.models import Fund, FundAllocation, ImportBatch, Project
 
 HEADER = "项目编号,项目名称,年度,县市区,项目类别,项目状态,上海援助资金（万元）\r\n"
 
@@ -259,3 +260,33 @@ def test_an_administrator_manages_users_and_undoes_imports(
     batch = ImportBatch.objects.get()
     admin.post(reverse("admin:projects_importbatch_rollback", args=[batch.pk]))
     assert not Project.objects.filter(code="P-LC9").exists()
+
+
+def test_a_fund_outside_the_scope_cannot_be_allocated_on_the_project_screen(chuxiong_clerk, places):
+    lancang_fund = Fund.objects.create(
+        source="city", year=2023, county=places["lancang"], amount=Decimal("100")
+    )
+    project = Project.objects.get(code="P-DY")
+    data = {
+        "code": "P-DY",
+        "name": project.name,
+        "category": "other",
+        "year": "2023",
+        "status": "planned",
+        "county": places["dayao"].pk,
+        "shanghai_funds": "0",
+        "other_funds": "0",
+        "allocations-TOTAL_FORMS": "1",
+        "allocations-INITIAL_FORMS": "0",
+        "allocations-MIN_NUM_FORMS": "0",
+        "allocations-MAX_NUM_FORMS": "1000",
+        "allocations-0-fund": lancang_fund.pk,
+        "allocations-0-amount": "10",
+    }
+
+    response = chuxiong_clerk.post(
+        reverse("admin:projects_project_change", args=[project.pk]), data
+    )
+
+    assertContains(response, "选择一个有效的选项")
+    assert not FundAllocation.objects.exists()

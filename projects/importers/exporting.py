@@ -61,8 +61,9 @@ def csv_lines(projects):
         yield writer.writerow([csv_text(value) for value in cells(project)])
 
 
-def xlsx_file(projects, rows=None):
-    """The projects as an XLSX workbook in a temporary file, written in streaming mode."""
+def xlsx_file(projects):
+    """The projects (None: none, for the blank template) as an XLSX workbook in a temporary
+    file, written in streaming mode, with a sheet of the format's rules."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -85,9 +86,6 @@ def xlsx_file(projects, rows=None):
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
         sheet.append([cell(value) for value in cells(project)])
-    if rows is not None:
-        for row in rows:
-            sheet.append([neutralise(value) for value in row])
     guide = workbook.create_sheet("填写说明")
     guide.append(["列名", "英文别名", "是否必填", "说明"])
     for column, rule in zip(COLUMNS, RULES, strict=True):
