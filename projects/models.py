@@ -99,6 +99,7 @@ class ImportBatch(models.Model):
 
     class Kind(models.TextChoices):
         YEARLY_REPORT = "yearly_report", "项目年度报表"
+        INDICATOR_REPORT = "indicator_report", "协作指标报表"
 
     class Channel(models.TextChoices):
         ADMIN = "admin", "管理后台"
@@ -424,3 +425,7 @@ class FundAllocation(models.Model):
                     }
                 }
             )
+
+
+# The cooperation indicators have a module of their own (a topic, and this file is long enough).
+from .indicators import Indicator, IndicatorFigure  # noqa: E402, F401
