@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from projects.urls import fund_urlpatterns, park_urlpatterns
+from projects.urls import dashboard_urlpatterns, fund_urlpatterns, park_urlpatterns
 from projects.views import HomeView
 
 admin.site.site_header = "沪滇协作项目库"
@@ -31,4 +31,5 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("parks/", include((park_urlpatterns, "parks"))),
     path("funds/", include((fund_urlpatterns, "funds"))),
+    path("dashboard/", include((dashboard_urlpatterns, "dashboard"))),
 ]

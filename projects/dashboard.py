@@ -1,0 +1,354 @@
+"""The dashboard (/dashboard/): one year's targets against results at a glance.
+
+Charts are SVG drawn on the server from the same numbers as the table printed beside each
+of them: no charting library, no external service, and they print in black and white (solid
+bars for one series, hatched bars for the other, every bar labelled with its number).
+"""
+
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from counties.filters import YEAR_ERROR
+from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
+
+from .importers.parsing import neutralise
+from .indicators import IndicatorFigure
+from .models import ZERO, Fund, Project
+from .scorecard import PROVINCE, Ledger, Place
+
+Level = IndicatorFigure.Level
+# The indicators shown for each part (prefecture, county) in the table of parts.
+HEADLINE = ["fiscal_aid", "labour_jobs", "consumption_aid", "parks"]
+LABOUR = [
+    ("到上海", "labour_shanghai", "labour_shanghai_poor"),
+    ("省内", "labour_province", "labour_province_poor"),
+    ("其他省份", "labour_elsewhere", "labour_elsewhere_poor"),
+]
+TREND_YEARS = 10
+
+
+class DashboardForm(forms.Form):
+    """The year and the place (an official code; none for the province)."""
+
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), YEAR_ERROR),
+    )
+    place = forms.CharField(label="地点", required=False, max_length=12)
+
+    def chosen(self, today):
+        """(year, place code): the valid ones asked for, else the latest year and no place."""
+        self.is_valid()  # cleaned_data keeps the valid fields of an invalid form
+        cleaned = getattr(self, "cleaned_data", {})
+        return cleaned.get("year") or default_year(today), cleaned.get("place") or ""
+
+
+def default_year(today):
+    """The latest year with figures up to this one: the dashboard opens on something to read."""
+    latest = (
+        IndicatorFigure.objects.filter(year__lte=today.year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or today.year
+
+
+def place_options(ledger):
+    """(code, label) per place the user may choose, grouped by level, for the select."""
+    groups = {}
+    for place in ledger.places():
+        code = place.obj.code if place.obj else ""
+        label = place.name
+        if place.level == Level.COUNTY:
+            label = "%s（%s）" % (place.obj.name, place.obj.prefecture.name)
+        groups.setdefault(place.level, []).append((code, label))
+    names = dict(Level.choices)
+    return [(names[level], options) for level, options in groups.items()]
+
+
+def find_place(ledger, code):
+    """The place with this code among those the user may see; Http404 for any other."""
+    if not code:
+        place = PROVINCE if ledger.everything else None
+        return place or next(iter(ledger.places()), None) or PROVINCE
+    for place in ledger.places():
+        if place.obj is not None and place.obj.code == code:
+            return place
+    raise Http404("没有这个地点，或它不在您的数据范围内。")
+
+
+def dashboard(request):
+    today = timezone.localdate()
+    form = DashboardForm(request.GET or None)
+    year, code = form.chosen(today)
+    ledger = Ledger(year, request.user)
+    place = find_place(ledger, code)
+    lines = ledger.scorecard(place)
+    by_code = {line.indicator.code: line for line in lines}
+    projects = ProjectMoney(request.user, ledger, place)
+    return render(
+        request,
+        "projects/dashboard.html",
+        {
+            "form": form,
+            "year": year,
+            "years": year_choices(today, year),
+            "place": place,
+            "place_code": place.obj.code if place.obj else "",
+            "place_options": place_options(ledger),
+            "lines": lines,
+            "rates": rate_chart(lines),
+            "labour": labour_chart(by_code),
+            "by_part": bar_chart(projects.by_part, ["上海援助资金（万元）"]),
+            "by_category": bar_chart(projects.by_category, ["上海援助资金（万元）"]),
+            "trend": bar_chart(
+                projects.trend, ["项目上海援助资金（万元）", "上海财政援助资金下达（万元）"]
+            ),
+            "parts": parts_table(ledger, place, projects),
+            "part_label": PART_LABELS.get(place.level, ""),
+        },
+    )
+
+
+def year_choices(today, chosen):
+    years = set(IndicatorFigure.objects.values_list("year", flat=True).distinct().order_by())
+    years |= {today.year, chosen}
+    return sorted(years, reverse=True)
+
+
+PART_LABELS = {Level.PROVINCE: "州市", Level.PREFECTURE: "县市区", Level.PAIRING: "结对地区"}
+
+
+class ProjectMoney:
+    """The year's Shanghai aid in projects at the place: by part, by category, and by year
+    (with the money the funds brought) — three grouped queries."""
+
+    def __init__(self, user, ledger, place):
+        counties = ledger.county_ids(place)
+        projects = Project.objects.filter(scope_filter(user), county__in=counties)
+        rows = list(
+            projects.for_year(ledger.year)
+            .values("county", "category")
+            .annotate(total=Sum("shanghai_funds"), count=Count("pk"))
+            .order_by()
+        )
+        by_county = {}
+        for row in rows:
+            money, count = by_county.get(row["county"], (ZERO, 0))
+            by_county[row["county"]] = (money + row["total"], count + row["count"])
+        self.by_county = by_county
+        self.parts = {}
+        for part in ledger.parts(place):
+            ids = ledger.county_ids(part)
+            money = sum((by_county.get(pk, (ZERO, 0))[0] for pk in ids), ZERO)
+            count = sum(by_county.get(pk, (ZERO, 0))[1] for pk in ids)
+            self.parts[part] = (money, count)
+        self.by_part = [(part.name, [money]) for part, (money, _) in self.parts.items()]
+        categories = {}
+        for row in rows:
+            categories[row["category"]] = categories.get(row["category"], ZERO) + row["total"]
+        self.by_category = [
+            (label, [categories[code]])
+            for code, label in Project.Category.choices
+            if code in categories
+        ]
+        first = ledger.year - TREND_YEARS + 1
+        years = range(first, ledger.year + 1)
+        project_years = dict(
+            projects.filter(year__gte=first, year__lte=ledger.year)
+            .values("year")
+            .annotate(total=Sum("shanghai_funds"))
+            .order_by()
+            .values_list("year", "total")
+        )
+        fund_years = dict(
+            Fund.objects.filter(
+                scope_filter(user),
+                county__in=counties,
+                year__gte=first,
+                year__lte=ledger.year,
+                source__in=[Fund.Source.CITY, Fund.Source.DISTRICT],
+            )
+            .values("year")
+            .annotate(total=Sum("amount"))
+            .order_by()
+            .values_list("year", "total")
+        )
+        # From the first year with money in it: empty early years say nothing.
+        years = [y for y in years if y >= min([*project_years, *fund_years, ledger.year])]
+        self.trend = [
+            ("%d年" % y, [project_years.get(y, ZERO), fund_years.get(y, ZERO)]) for y in years
+        ]
+        self.total = sum((money for money, _ in by_county.values()), ZERO)
+        self.count = sum(count for _, count in by_county.values())
+
+
+def parts_table(ledger, place, projects):
+    """One row per part of the place: its projects and its headline indicators."""
+    headline = [ledger.indicator(code) for code in HEADLINE]
+    rows = []
+    for part, (money, count) in projects.parts.items():
+        lines = [ledger.line(indicator, part) for indicator in headline]
+        rows.append({"place": part, "money": money, "count": count, "lines": lines})
+    return {"indicators": headline, "rows": rows}
+
+
+# Charts -------------------------------------------------------------------------------
+
+WIDTH = 640
+LABEL_WIDTH = 150
+VALUE_ROOM = 110  # room right of the longest bar for its number
+BAR = 14
+GAP = 8
+TOP = 4
+
+
+@dataclass
+class Chart:
+    rows: list  # [(label, [value per series])]
+    series: list  # series names
+    unit: str = ""
+    reference: Decimal | None = None  # a vertical line, e.g. at 100%
+    bars: list = field(default_factory=list)  # drawn: label, y, [(x, width, y, text, style)]
+    height: int = 0
+    reference_x: float | None = None
+    legend: list = field(default_factory=list)  # drawn: x, name, style
+    legend_y: int = 0
+
+
+def bar_chart(rows, series, unit="", reference=None, text=None):
+    """The geometry of a horizontal bar chart, one band per row, one bar per series."""
+    text = text or number
+    chart = Chart(rows, series, unit, reference)
+    values = [v for _, vs in rows for v in vs if v is not None]
+    largest = max([*values, reference or 0, Decimal(0)])
+    room = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    band = len(series) * (BAR + 2) + GAP
+    for index, (label, row_values) in enumerate(rows):
+        top = TOP + index * band
+        bars = []
+        for position, value in enumerate(row_values):
+            y = top + position * (BAR + 2)
+            width = float(value / largest * room) if value and largest else 0
+            bars.append(
+                {
+                    "x": LABEL_WIDTH,
+                    "y": y,
+                    "width": round(width, 1),
+                    "text_x": round(LABEL_WIDTH + width + 4, 1),
+                    "text_y": y + BAR - 3,
+                    "text": "—" if value is None else text(value),
+                    "style": "solid" if position == 0 else "hatched",
+                }
+            )
+        chart.bars.append({"label": label, "label_y": top + BAR - 2, "bars": bars})
+    chart.height = TOP + len(rows) * band + 4
+    if len(series) > 1:
+        # Inside the drawing, so that it prints with the bars.
+        chart.legend_y = chart.height + 4
+        chart.legend = [
+            {"x": LABEL_WIDTH + i * 200, "name": name, "style": "solid" if i == 0 else "hatched"}
+            for i, name in enumerate(series)
+        ]
+        chart.height += BAR + 12
+    if reference and largest:
+        chart.reference_x = round(LABEL_WIDTH + float(reference / largest * room), 1)
+    return chart
+
+
+def rate_chart(lines):
+    """Completion rates of the indicators that have a target and a result, against 100%."""
+    rows = [(line.indicator.name, [line.rate]) for line in lines if line.rate is not None]
+    return bar_chart(rows, ["完成率"], "%", Decimal(100), text=percent)
+
+
+def labour_chart(by_code):
+    """Rural workers helped into jobs by destination, and the formerly poor among them."""
+    rows = []
+    for label, total, poor in LABOUR:
+        values = [by_code[total].result, by_code[poor].result]
+        if any(v is not None for v in values):
+            rows.append((label, values))
+    return bar_chart(rows, ["就业人数", "其中脱贫人口"], "人")
+
+
+def number(value):
+    """An amount with thousands separators and no trailing zeros: 180,110 or 1,220.5."""
+    return f"{value.normalize():,f}" if isinstance(value, Decimal) else f"{value:,}"
+
+
+def percent(value):
+    return "%s%%" % value
+
+
+# The table of parts, as XLSX ------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "年度",
+    "地点",
+    "层级",
+    "指标代码",
+    "指标",
+    "计量单位",
+    "协议数",
+    "协议数来源",
+    "完成数",
+    "各部分完成数合计",
+    "系统统计数",
+    "完成率（%）",
+    "备注",
+]
+
+
+def dashboard_export(request):
+    """Every indicator at the place and at each of its parts, one row each, as XLSX."""
+    from openpyxl import Workbook
+
+    form = DashboardForm(request.GET or None)
+    year, code = form.chosen(timezone.localdate())
+    ledger = Ledger(year, request.user)
+    place = find_place(ledger, code)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("%d年协作指标" % year)
+    sheet.append(EXPORT_HEADERS)
+    for part in [place, *ledger.parts(place)]:
+        for line in ledger.scorecard(part):
+            sheet.append(export_row(year, part, line))
+    output = tempfile.TemporaryFile()  # noqa: SIM115 the response closes it
+    workbook.save(output)
+    output.seek(0)
+    name = "协作指标-%d-%s.xlsx" % (year, place.name)
+    return FileResponse(output, as_attachment=True, filename=name)
+
+
+def export_row(year, place: Place, line):
+    def amount(value):
+        return None if value is None else float(value) if value % 1 else int(value)
+
+    target_from = "各部分合计" if line.target_summed else "协议" if line.target is not None else ""
+    return [
+        year,
+        place.name,
+        Level(place.level).label,
+        line.indicator.code,
+        line.indicator.name,
+        line.indicator.unit,
+        amount(line.target),
+        target_from,
+        amount(line.reported),
+        amount(line.summed),
+        amount(line.counted),
+        None if line.rate is None else float(line.rate),
+        neutralise(line.note),
+    ]

@@ -1,0 +1,307 @@
+"""Targets against results for one year and any place: the reads behind the dashboard.
+
+A Ledger loads one year in a fixed number of queries (the places, the pairings in force,
+the indicator figures, and the records the registry can count: funds, cadres, parks) and
+then answers for the province, a prefecture, a county or a Shanghai district's pairing.
+
+Roll-ups follow geography, county → prefecture → province, so each county counts once. A
+place's own reported figure wins over the sum of its parts, and both are kept so that a
+difference shows. A district's pairing sums its partner counties (or partner prefectures);
+districts are never added up into the province, where a county paired with two districts
+would count twice.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+
+from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, scope_filter
+from personnel.models import Cadre
+
+from .indicators import Indicator, IndicatorFigure
+from .models import ZERO, Fund, IndustrialPark
+
+Level = IndicatorFigure.Level
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str
+    obj: Prefecture | County | ShanghaiDistrict | None = None
+
+    @property
+    def name(self):
+        if self.obj is None:
+            return "全省"
+        if self.level == Level.PAIRING:
+            return "%s结对县市区" % self.obj.name
+        return self.obj.name
+
+    @property
+    def key(self):
+        return (self.level, self.obj.pk if self.obj else None)
+
+
+PROVINCE = Place(Level.PROVINCE)
+
+
+@dataclass
+class Line:
+    """One indicator at one place: the target, the results reported and counted, the rate."""
+
+    indicator: Indicator
+    target: Decimal | None = None
+    target_summed: bool = False  # the target is its parts' sum, not agreed for the place
+    reported: Decimal | None = None  # the place's own 完成数
+    summed: Decimal | None = None  # the sum of its parts' results
+    counted: Decimal | None = None  # counted from the registry's records, where it can be
+    note: str = ""
+
+    @property
+    def result(self):
+        return self.reported if self.reported is not None else self.summed
+
+    @property
+    def rate(self):
+        """Result ÷ target in percent, to one decimal as the reports write it (450.3)."""
+        if self.result is None or not self.target:
+            return None
+        return (self.result * 100 / self.target).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def mismatch(self):
+        """The result differs from what the registry's own records count."""
+        return self.counted is not None and self.result is not None and self.counted != self.result
+
+    @property
+    def parts_differ(self):
+        """The place reported a result other than the sum of its parts' results."""
+        return (
+            self.reported is not None and self.summed is not None and self.reported != self.summed
+        )
+
+
+def add(total, value):
+    """Adds where there is something to add: None + None stays None (nothing reported)."""
+    if value is None:
+        return total
+    return value if total is None else total + value
+
+
+# What the registry counts itself, by indicator code: cadre kinds, fund sources, park sums.
+CADRE_KINDS = {
+    "cadres": [Cadre.Kind.OFFICIAL],
+    "professionals": [Cadre.Kind.TEACHER, Cadre.Kind.DOCTOR, Cadre.Kind.PROFESSIONAL],
+    "teachers": [Cadre.Kind.TEACHER],
+    "doctors": [Cadre.Kind.DOCTOR],
+    "other_professionals": [Cadre.Kind.PROFESSIONAL],
+}
+FUND_SOURCES = {
+    "fiscal_aid": [Fund.Source.CITY, Fund.Source.DISTRICT],
+    "social_funds": [Fund.Source.SOCIAL],
+}
+PARK_SUMS = {"parks": "count", "enterprises": "enterprises", "investment": "investment"}
+PARK_SUMS["park_jobs"] = "jobs"
+COUNTED = {*CADRE_KINDS, *FUND_SOURCES, *PARK_SUMS}
+COUNTED_FROM = {
+    **dict.fromkeys(CADRE_KINDS, "援滇干部人才：当年在岗人数"),
+    **dict.fromkeys(FUND_SOURCES, "资金：当年下达金额"),
+    **dict.fromkeys(PARK_SUMS, "共建产业园区：当年及以前设立的园区"),
+}
+
+
+class Ledger:
+    """One year's targets, results and counted records inside a user's scope.
+
+    `allowed` is the set of county ids the user may see, None for all of them. A prefecture
+    is shown only when all its counties are allowed, the province and districts only when
+    everything is.
+    """
+
+    def __init__(self, year, user):
+        self.year = year
+        counties = County.objects.filter(scope_filter(user, "pk")).select_related("prefecture")
+        self.counties = {c.pk: c for c in counties.order_by("code")}
+        self.everything = scope_filter(user, "pk") == Q()
+        self.prefectures = {}
+        for county in self.counties.values():
+            self.prefectures.setdefault(county.prefecture, []).append(county.pk)
+        if not self.everything:
+            whole = set(
+                Prefecture.objects.annotate(size=Count("counties"))
+                .filter(pk__in=[p.pk for p in self.prefectures])
+                .values_list("pk", "size")
+            )
+            self.prefectures = {
+                p: ids for p, ids in self.prefectures.items() if (p.pk, len(ids)) in whole
+            }
+        self.indicators = list(Indicator.objects.all())
+        self.figures = self.load_figures()
+        self.counts = self.count_records()
+        self.partners = self.load_pairings() if self.everything else {}
+
+    # Places ---------------------------------------------------------------------------
+
+    def places(self):
+        """Every place the user may look at: the province, prefectures, districts, counties."""
+        places = [PROVINCE] if self.everything else []
+        places += [Place(Level.PREFECTURE, p) for p in self.prefectures]
+        places += [Place(Level.PAIRING, d) for d in self.partners]
+        places += [Place(Level.COUNTY, c) for c in self.counties.values()]
+        return places
+
+    def allows(self, place):
+        if place.level == Level.PROVINCE:
+            return self.everything
+        if place.level == Level.PREFECTURE:
+            return place.obj in self.prefectures
+        if place.level == Level.PAIRING:
+            return place.obj in self.partners
+        return place.obj.pk in self.counties
+
+    def parts(self, place):
+        """The places whose results add up to this one's, each county once."""
+        if place.level == Level.PROVINCE:
+            return [Place(Level.PREFECTURE, p) for p in self.prefectures]
+        if place.level == Level.PREFECTURE:
+            return [Place(Level.COUNTY, self.counties[pk]) for pk in self.prefectures[place.obj]]
+        if place.level == Level.PAIRING:
+            return self.partners.get(place.obj, [])
+        return []
+
+    def county_ids(self, place):
+        if place.level == Level.PROVINCE:
+            return set(self.counties)
+        if place.level == Level.COUNTY:
+            return {place.obj.pk}
+        return set().union(*[self.county_ids(part) for part in self.parts(place)])
+
+    # Loading --------------------------------------------------------------------------
+
+    def load_figures(self):
+        """{(indicator id, level, place id): figure}; one query."""
+        figures = IndicatorFigure.objects.for_year(self.year).filter(
+            Q(level=Level.COUNTY, county__in=list(self.counties))
+            | Q(level=Level.PREFECTURE, prefecture__in=[p.pk for p in self.prefectures])
+            | (Q(level__in=[Level.PROVINCE, Level.PAIRING]) if self.everything else Q(pk__in=[]))
+        )
+        found = {}
+        for figure in figures.order_by():
+            place = figure.county_id or figure.prefecture_id or figure.district_id
+            found[(figure.indicator_id, figure.level, place)] = figure
+        return found
+
+    def load_pairings(self):
+        """{district: [partner places]} for the pairings in force this year; one query."""
+        partners = {}
+        pairings = (
+            Pairing.objects.active_in(self.year)
+            .select_related("district", "county", "prefecture")
+            .order_by("district__code", "prefecture__code", "county__code")
+        )
+        for pairing in pairings:
+            if pairing.county_id:
+                place = Place(Level.COUNTY, self.counties[pairing.county_id])
+            else:
+                place = Place(Level.PREFECTURE, pairing.prefecture)
+            found = partners.setdefault(pairing.district, [])
+            if place not in found:
+                found.append(place)
+        # A county of a prefecture the district is paired with as a whole counts once, there.
+        for district, places in partners.items():
+            whole = {p.obj.pk for p in places if p.level == Level.PREFECTURE}
+            partners[district] = [
+                p for p in places if p.level != Level.COUNTY or p.obj.prefecture_id not in whole
+            ]
+        return partners
+
+    def count_records(self):
+        """{indicator code: {("county" or "prefecture", id): number}}; three grouped queries."""
+        counts = {code: {} for code in COUNTED}
+        county_ids = list(self.counties)
+        funds = (
+            Fund.objects.filter(year=self.year, county__in=county_ids)
+            .values("county", "source")
+            .annotate(total=Sum("amount"))
+            .order_by()
+        )
+        for row in funds:
+            for code, sources in FUND_SOURCES.items():
+                if row["source"] in sources:
+                    key = ("county", row["county"])
+                    counts[code][key] = counts[code].get(key, ZERO) + row["total"]
+        first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+        cadres = (
+            Cadre.objects.filter(
+                Q(county__in=county_ids) | Q(prefecture__in=[p.pk for p in self.prefectures]),
+                Q(term_end__isnull=True) | Q(term_end__gte=first),
+                term_start__lte=last,
+            )
+            .values("county", "prefecture", "kind")
+            .annotate(number=Count("pk"))
+            .order_by()
+        )
+        for row in cadres:
+            key = ("county", row["county"]) if row["county"] else ("prefecture", row["prefecture"])
+            for code, kinds in CADRE_KINDS.items():
+                if row["kind"] in kinds:
+                    counts[code][key] = counts[code].get(key, ZERO) + row["number"]
+        parks = (
+            IndustrialPark.objects.filter(county__in=county_ids, year_founded__lte=self.year)
+            .values("county")
+            .annotate(
+                count=Count("pk"),
+                enterprises=Sum("enterprises"),
+                investment=Sum("investment"),
+                jobs=Sum("jobs"),
+            )
+            .order_by()
+        )
+        for row in parks:
+            for code, column in PARK_SUMS.items():
+                counts[code][("county", row["county"])] = Decimal(row[column])
+        return counts
+
+    # Answers --------------------------------------------------------------------------
+
+    def counted(self, indicator, place):
+        """What the records count for the place, or None for an indicator they cannot count."""
+        counts = self.counts.get(indicator.code)
+        if counts is None:
+            return None
+        total = sum((counts.get(("county", pk), ZERO) for pk in self.county_ids(place)), ZERO)
+        prefectures = self.prefecture_ids(place)
+        return total + sum((counts.get(("prefecture", pk), ZERO) for pk in prefectures), ZERO)
+
+    def prefecture_ids(self, place):
+        """The prefectures whose own records (cadres posted to a prefecture) count here."""
+        if place.level == Level.PROVINCE:
+            return {p.pk for p in self.prefectures}
+        if place.level == Level.PREFECTURE:
+            return {place.obj.pk}
+        if place.level == Level.PAIRING:
+            return {p.obj.pk for p in self.parts(place) if p.level == Level.PREFECTURE}
+        return set()
+
+    def line(self, indicator, place):
+        figure = self.figures.get((indicator.pk, *place.key))
+        line = Line(indicator, counted=self.counted(indicator, place))
+        if figure is not None:
+            line.target, line.reported, line.note = figure.target, figure.result, figure.note
+        summed_target = None
+        for part in self.parts(place):
+            part_line = self.line(indicator, part)
+            line.summed = add(line.summed, part_line.result)
+            summed_target = add(summed_target, part_line.target)
+        if line.target is None and summed_target is not None:
+            line.target, line.target_summed = summed_target, True
+        return line
+
+    def scorecard(self, place):
+        """Every indicator at the place, in the catalogue's order."""
+        return [self.line(indicator, place) for indicator in self.indicators]
+
+    def indicator(self, code):
+        return next(i for i in self.indicators if i.code == code)

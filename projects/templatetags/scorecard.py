@@ -1,0 +1,32 @@
+"""Numbers as the reports write them, and a place's scorecard for other apps' pages."""
+
+from django import template
+from django.utils import timezone
+
+from ..dashboard import default_year, number
+from ..indicators import IndicatorFigure
+from ..scorecard import Ledger, Place
+
+register = template.Library()
+
+
+@register.filter(name="number")
+def number_filter(value):
+    """180110.0000 → 180,110; None → —."""
+    return "—" if value is None or value == "" else number(value)
+
+
+@register.inclusion_tag("projects/county_scorecard.html", takes_context=True)
+def county_scorecard(context, county):
+    """The county's targets and results for the latest year with figures (the county page)."""
+    request = context["request"]
+    year = default_year(timezone.localdate())
+    ledger = Ledger(year, request.user)
+    place = Place(IndicatorFigure.Level.COUNTY, county)
+    lines = [line for line in ledger.scorecard(place) if shown(line)]
+    return {"lines": lines, "year": year, "place": place, "request": request}
+
+
+def shown(line):
+    """Worth a row on a page that is not about indicators: something was agreed or found."""
+    return any(v is not None for v in (line.target, line.result)) or bool(line.counted)
