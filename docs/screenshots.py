@@ -1,10 +1,11 @@
-"""Takes docs/project-list.png, the project list as a reader sees it, for the README.
+"""Takes the README's pictures: docs/project-list.png, the project list as a reader sees it, and
+docs/dashboard.png, the 2022 dashboard of the province as an official sees it.
 
     .venv/bin/python docs/screenshots.py
 
 Builds a throwaway SQLite database with the reference and demo data (as `make run` does),
-serves it with runserver on a free local port, and photographs the list filtered to one year
-with Debian's Chromium (fonts-noto-cjk draws the Chinese). Leaves nothing else behind.
+serves it with runserver on a free local port, and photographs the pages, 1280 pixels wide and
+full length, with Debian's Chromium (fonts-noto-cjk draws the Chinese). Leaves nothing else behind.
 """
 
 import os
@@ -23,9 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser.chromium import launch  # noqa: E402  (same Chromium and flags as the tests)
 
-OUTPUT = ROOT / "docs" / "project-list.png"
 USERNAME, PASSWORD = "demo", "screenshot-only-password"
-LIST = "/projects/?year=2022"
+# (file, URL, what shows once the page is there)
+SHOTS = [
+    ("project-list.png", "/projects/?year=2022", "table.projects tbody tr"),
+    ("dashboard.png", "/dashboard/?year=2022", "figure.chart svg"),
+]
 
 
 def manage(env, *args):
@@ -60,9 +64,11 @@ def photograph(base_url):
         page.get_by_label("用户名").fill(USERNAME)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.goto(LIST)
-        expect(page.locator("table.projects tbody tr").first).to_be_visible()
-        page.screenshot(path=OUTPUT, full_page=True)
+        for name, url, shown in SHOTS:
+            page.goto(url)
+            expect(page.locator(shown).first).to_be_visible()
+            page.screenshot(path=ROOT / "docs" / name, full_page=True)
+            print("wrote docs/%s" % name)
         browser.close()
 
 
@@ -92,7 +98,6 @@ def main():
         finally:
             server.terminate()
             server.wait(timeout=10)
-    print("wrote %s" % OUTPUT.relative_to(ROOT))
 
 
 if __name__ == "__main__":
