@@ -1,0 +1,246 @@
+"""The dashboard (/dashboard/) and the county page's scorecard, as a logged-in reader sees them."""
+
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pytest_django.asserts import assertContains, assertNotContains
+
+from counties.models import County, Prefecture, Scope
+from projects.models import Project
+
+from ..pages import html, select_options
+from .scorecard_cast import cast_fixture, figure, labour_fixture, records_fixture  # noqa: F401
+
+DASHBOARD = reverse("dashboard:detail")
+EXPORT = reverse("dashboard:export")
+# Session, user and scope; the years; the ledger (counties, indicators, figures, funds,
+# cadres, parks, pairings); the projects by county and category, by year; the funds by year.
+DASHBOARD_QUERIES = 14
+
+
+def rate(response, code):
+    """The completion rate shown in the scorecard row of an indicator."""
+    row = re.search(r'<tr[^>]*data-indicator="%s".*?</tr>' % code, html(response), re.S)
+    return re.search(r'<td class="num rate">([^<]*)</td>', row.group()).group(1)
+
+
+def parts(response):
+    """The table of parts: place name → its cells, as text."""
+    table = re.search(r'<table class="parts">.*?</table>', html(response), re.S).group()
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", table, re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.split(r"</t[hd]>", row)]
+        rows[cells[0]] = cells[1:-1]
+    return rows
+
+
+def test_the_dashboard_shows_the_provinces_completion_rates(user_client, labour):
+    figure("labour_jobs", None, "40000", "180110")
+
+    response = user_client.get(DASHBOARD, {"year": 2023})
+
+    assertContains(response, "2023年沪滇协作指标看板")
+    assert rate(response, "labour_jobs") == "450.3%"
+    # The province reported itself; its prefectures' results are summed beside it.
+    assertContains(response, "与下级合计（3,400）不符")
+
+
+def test_the_province_sums_its_prefectures_when_it_reported_nothing(user_client, labour):
+    response = user_client.get(DASHBOARD, {"year": 2023})
+
+    assert rate(response, "labour_jobs") == "94.4%"
+    # Each prefecture: projects, Shanghai aid, then target, result and rate per headline.
+    assert parts(response)["普洱市"][5:8] == ["3,000", "2,500", "83.3%"]
+    assert parts(response)["西双版纳傣族自治州"][5:8] == ["600", "900", "150.0%"]
+
+
+def test_a_prefectures_dashboard_lists_its_counties(user_client, labour):
+    response = user_client.get(DASHBOARD, {"year": 2023, "place": "530800"})
+
+    assertContains(response, "<small>普洱市</small>", html=False)
+    assert rate(response, "labour_jobs") == "83.3%"
+    assert list(parts(response)) == ["孟连傣族拉祜族佤族自治县", "澜沧拉祜族自治县"]
+    assert parts(response)["澜沧拉祜族自治县"][5:8] == ["1,000", "1,500", "150.0%"]
+
+
+def test_a_districts_dashboard_sums_its_paired_counties(user_client, labour):
+    response = user_client.get(DASHBOARD, {"year": 2023, "place": "310104"})
+
+    assertContains(response, "徐汇区结对县市区")
+    assert rate(response, "labour_jobs") == "72.0%"
+    assert list(parts(response)) == ["孟连傣族拉祜族佤族自治县", "勐海县"]
+
+
+def test_a_result_other_than_what_the_records_count_is_flagged(user_client, records):
+    figure("parks", None, None, "80")
+    figure("fiscal_aid", None, "200", "150.5")
+
+    response = user_client.get(DASHBOARD, {"year": 2023})
+
+    page = html(response)
+    parks = re.search(r'<tr class=" mismatch" data-indicator="parks">.*?</tr>', page, re.S)
+    assert parks and "与系统统计数不符" in parks.group()
+    fiscal = re.search(r'<tr[^>]*data-indicator="fiscal_aid">.*?</tr>', page, re.S).group()
+    assert "不符" not in fiscal and "75.3%" in fiscal
+
+
+def test_the_labour_chart_shows_each_destination_and_its_formerly_poor(user_client, cast):
+    for code, result in [
+        ("labour_shanghai", "14809"),
+        ("labour_shanghai_poor", "6460"),
+        ("labour_province", "131173"),
+        ("labour_province_poor", "80378"),
+        ("labour_elsewhere", "34128"),
+        ("labour_elsewhere_poor", "27123"),
+    ]:
+        figure(code, None, None, result, year=2022)
+
+    response = user_client.get(DASHBOARD, {"year": 2022})
+
+    table = re.search(
+        r"<caption>帮助农村劳动力就业（人）（数据表）</caption>.*?</table>", html(response), re.S
+    ).group()
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>.*?</t[hd]>", table)]
+    assert cells == [
+        "",
+        "就业人数",
+        "其中脱贫人口",
+        "到上海",
+        "14,809",
+        "6,460",
+        "省内",
+        "131,173",
+        "80,378",
+        "其他省份",
+        "34,128",
+        "27,123",
+    ]
+    assert html(response).count('<figure class="chart">') == 5
+
+
+def test_aid_money_is_shown_by_prefecture_and_by_category(user_client, cast):
+    Project.objects.create(
+        code="P1", name="茶厂", county=cast["lancang"], year=2023, category="industry",
+        status="building", shanghai_funds=Decimal("169.41"),
+    )  # fmt: skip
+    Project.objects.create(
+        code="P2", name="学校", county=cast["menghai"], year=2023, category="education",
+        status="building", shanghai_funds=Decimal("450"),
+    )  # fmt: skip
+
+    response = user_client.get(DASHBOARD, {"year": 2023})
+
+    assertContains(response, '<th scope="row">普洱市</th><td class="num">169.41</td>')
+    assertContains(response, '<th scope="row">教育帮扶</th><td class="num">450</td>')
+    assert parts(response)["普洱市"][:2] == ["1", "169.41"]
+
+
+def test_the_dashboard_opens_on_the_latest_year_with_figures(user_client, labour):
+    response = user_client.get(DASHBOARD)
+
+    assertContains(response, "2023年沪滇协作指标看板")
+
+
+def test_a_wrong_year_is_explained_and_an_unknown_place_is_not_found(user_client, labour):
+    response = user_client.get(DASHBOARD, {"year": "二〇二三", "place": "530800"})
+
+    assert response.status_code == 200
+    assertContains(response, "年度须为1996至2100之间的整数")
+    assertContains(response, "<small>普洱市</small>")
+    assert user_client.get(DASHBOARD, {"place": "530999"}).status_code == 404
+    assert user_client.get(DASHBOARD, {"place": "<script>"}).status_code == 404
+
+
+def test_a_scoped_reader_sees_only_places_inside_the_scope(client, django_user_model, labour):
+    County.objects.create(
+        code="532801", name="景洪市", prefecture=labour["banna"], division_type="县级市"
+    )
+    user = django_user_model.objects.create_user("puer", password="not-used")
+    Scope.objects.create(user=user).prefectures.add(labour["puer"])
+    client.force_login(user)
+
+    response = client.get(DASHBOARD, {"year": 2023})
+
+    assertContains(response, "<small>普洱市</small>")
+    assert rate(response, "labour_jobs") == "83.3%"
+    assert select_options(response)["place"] == ["530800", "530827", "530828"]
+    assertNotContains(response, "西双版纳")
+    assert client.get(DASHBOARD, {"place": "532800"}).status_code == 404
+    assert client.get(DASHBOARD, {"place": "532822"}).status_code == 404
+    assert client.get(EXPORT, {"place": "532822"}).status_code == 404
+
+
+def test_the_dashboard_runs_the_same_queries_however_much_data(user_client, labour):
+    with CaptureQueriesContext(connection) as few:
+        user_client.get(DASHBOARD, {"year": 2023})
+    more = Prefecture.objects.create(code="530600", name="昭通市", division_type="地级市")
+    for number in range(20):
+        county = County.objects.create(
+            code="5306%02d" % (number + 1), name="县%d" % number, prefecture=more,
+            division_type="县",
+        )  # fmt: skip
+        figure("labour_jobs", county, "10", "20")
+        figure("fiscal_aid", county, "10", "20")
+        Project.objects.create(
+            code="M%d" % number, name="项目", county=county, year=2023, category="industry",
+            status="planned", shanghai_funds=1,
+        )  # fmt: skip
+
+    with CaptureQueriesContext(connection) as many:
+        response = user_client.get(DASHBOARD, {"year": 2023})
+
+    assert len(few) == len(many) == DASHBOARD_QUERIES
+    assert parts(response)["昭通市"][5:8] == ["200", "400", "200.0%"]
+
+
+def test_the_xlsx_holds_every_indicator_for_the_place_and_each_part(user_client, labour):
+    response = user_client.get(EXPORT, {"year": 2023, "place": "530800"})
+
+    assert response["Content-Disposition"].endswith("2023-%E6%99%AE%E6%B4%B1%E5%B8%82.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:8] == (
+        "年度",
+        "地点",
+        "层级",
+        "指标代码",
+        "指标",
+        "计量单位",
+        "协议数",
+        "协议数来源",
+    )
+    by_place = {(row[1], row[3]): row for row in rows[1:]}
+    assert len(rows) == 1 + 3 * 22  # 普洱 and its two counties
+    assert by_place[("普洱市", "labour_jobs")][6:12] == (3000, "各部分合计", None, 2500, None, 83.3)
+    assert by_place[("澜沧拉祜族自治县", "labour_jobs")][6:12] == (
+        1000,
+        "协议",
+        1500,
+        None,
+        None,
+        150,
+    )
+
+
+def test_the_county_page_shows_the_countys_scorecard(user_client, records):
+    figure("labour_jobs", records["lancang"], "1000", "1500")
+
+    response = user_client.get(reverse("counties:detail", args=["530828"]))
+
+    assertContains(response, "协作指标 <small>2023年")
+    assert rate(response, "labour_jobs") == "150.0%"
+    assertContains(response, 'data-indicator="fiscal_aid"')  # counted: 100万元 of funds
+    assertNotContains(response, 'data-indicator="consumption_aid"')  # nothing to show
+
+
+@pytest.mark.parametrize("path", ["dashboard:detail", "dashboard:export"])
+def test_the_dashboard_needs_a_login(client, path, db):
+    response = client.get(reverse(path))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
