@@ -108,6 +108,7 @@ def dashboard(request):
             "place_code": place.obj.code if place.obj else "",
             "place_options": place_options(ledger),
             "lines": lines,
+            "headline": [line for line in lines if is_headline(line)],
             "rates": rate_chart(lines),
             "labour": labour_chart(by_code),
             "by_part": bar_chart(projects.by_part, ["上海援助资金（万元）"]),
@@ -119,6 +120,11 @@ def dashboard(request):
             "part_label": PART_LABELS.get(place.level, ""),
         },
     )
+
+
+def is_headline(line):
+    """A whole indicator (not an "of which") with a result: a number for the top of the page."""
+    return line.indicator.parent_id is None and line.result is not None
 
 
 def year_choices(today, chosen):
