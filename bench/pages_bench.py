@@ -7,7 +7,9 @@ The database at BENCH_PG (default postgres://postgres@127.0.0.1:5432/hujin_pages
 dropped and created, migrated, given the reference data and then generated data with a fixed
 seed: projects spread over the 129 counties and the years 2017–2025 (former poverty counties get
 three times as many), funds with allocations to projects of their own county and year, cadres in
-batches, parks. It is vacuumed, analyzed and left in place afterwards, for EXPLAIN.
+batches, parks, and indicator figures (a target and a result for every county, indicator and
+year; the prefectures' and the province's own for a few indicators). It is vacuumed, analyzed
+and left in place afterwards, for EXPLAIN.
 
 Server time is what Django's test client takes to produce the whole response (middleware,
 session and user, views, queries, template rendering) for a logged-in superuser, with the
@@ -252,6 +254,8 @@ def generate(projects, seed=SEED):
         fund_rows,
     )
     copy_rows("projects_fundallocation", ["id", "fund_id", "project_id", "amount"], allocation_rows)
+    figures = indicator_figures(rng, counties, now)
+    copy_rows("projects_indicatorfigure", FIGURE_COLUMNS, figures)
     return {
         "projects": len(project_rows),
         "funds": len(fund_rows),
@@ -260,12 +264,73 @@ def generate(projects, seed=SEED):
         "project cadres": len(m2m_rows),
         "batches": len(batches),
         "parks": len(parks),
+        "indicator figures": len(figures),
+        **{
+            "%s figures" % level: sum(1 for f in figures if f[3] == level)
+            for level in ("county", "prefecture", "province")
+        },
     }
 
 
+FIGURE_COLUMNS = [
+    "id",
+    "indicator_id",
+    "year",
+    "level",
+    "prefecture_id",
+    "county_id",
+    "district_id",
+    "target",
+    "result",
+    "note",
+    "import_batch_id",
+    "updated_at",
+]
+# Targets by unit, as the yearly agreements set them for a county (low, high).
+FIGURE_RANGES = {"万元": (50, 20_000), "人": (10, 5_000), "人次": (100, 20_000)}
+# Indicators the prefectures and the province report themselves, not only their counties' sum.
+REPORTED_ABOVE = ["fiscal_aid", "labour_jobs", "consumption_aid", "parks"]
+
+
+def indicator_figures(rng, counties, now):
+    """Rows for COPY: a target and a result for every county, indicator and year, and for a
+    few indicators the prefectures' and the province's own (a little under their counties'
+    sum, as reports round and count late)."""
+    from projects.models import Indicator
+
+    rows = []
+
+    def add(indicator, year, level, prefecture, county, target, result):
+        row = (len(rows) + 1, indicator.pk, year, level, prefecture, county, None)
+        rows.append((*row, target, result, "", None, now))
+
+    indicators = list(Indicator.objects.order_by("position"))
+    for year in YEARS:
+        for indicator in indicators:
+            low, high = FIGURE_RANGES.get(indicator.unit, (1, 30))
+            sums = {}
+            for county in counties:
+                target = Decimal(rng.randint(low, high))
+                result = (target * Decimal(rng.uniform(0.6, 1.6))).quantize(Decimal(1))
+                add(indicator, year, "county", None, county.pk, target, result)
+                totals = sums.setdefault(county.prefecture_id, [Decimal(0), Decimal(0)])
+                totals[0] += target
+                totals[1] += result
+            if indicator.code not in REPORTED_ABOVE:
+                continue
+            for prefecture, (target, result) in sums.items():
+                result = (result * Decimal(rng.uniform(0.95, 1))).quantize(Decimal(1))
+                add(indicator, year, "prefecture", prefecture, None, target, result)
+            target = sum(t for t, _ in sums.values())
+            result = sum(r for _, r in sums.values())
+            add(indicator, year, "province", None, None, target, result)
+    return rows
+
+
 def pages():
-    """(label, URL) of each page measured; the filtered ones use the county with the most
-    projects, in its busiest year, and its project with the most allocations."""
+    """(label, URL) of each page measured; the filtered ones (and the dashboards) use the county
+    with the most projects, in its busiest year, its prefecture, and its project with the most
+    allocations."""
     from django.db.models import Count
 
     from counties.models import County
@@ -291,10 +356,14 @@ def pages():
         % (county.code, county.name, county.n, year, matches, project.code)
     )
     admin = "/admin/projects/project/?county__id__exact=%d&year=%d" % (county.pk, year)
+    dashboard = "/dashboard/?year=%d&place=" % year
     return [
         ("project list, county+year", "/projects/?county=%s&year=%d" % (county.code, year)),
         ("admin changelist, county+year", admin),
         ("county page", "/counties/%s/" % county.code),
+        ("dashboard, province", dashboard),
+        ("dashboard, prefecture", dashboard + county.prefecture.code),
+        ("dashboard, county", dashboard + county.code),
         ("project page", "/projects/%s/" % project.code),
         ("project list, all", "/projects/"),
         ("project list, all, 200 a page", "/projects/?page_size=200"),
