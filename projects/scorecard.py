@@ -115,20 +115,26 @@ COUNTED_FROM = {
 class Ledger:
     """One year's targets, results and counted records inside a user's scope.
 
-    `allowed` is the set of county ids the user may see, None for all of them. A prefecture
-    is shown only when all its counties are allowed, the province and districts only when
-    everything is.
+    The places are those inside the user's scope (counties.models.scope_filter): a county
+    when the scope holds it, a prefecture when it holds all its counties, the province and
+    the districts' pairings only with a province-wide scope. With `county`, only that county
+    is loaded (its page needs nothing else).
     """
 
-    def __init__(self, year, user):
+    def __init__(self, year, user, county=None):
         self.year = year
         counties = County.objects.filter(scope_filter(user, "pk")).select_related("prefecture")
-        self.counties = {c.pk: c for c in counties.order_by("code")}
         self.everything = scope_filter(user, "pk") == Q()
+        if county is not None:
+            # One county's page: load that county only, as a user scoped to it would.
+            counties, self.everything = counties.filter(pk=county.pk), False
+        self.counties = {c.pk: c for c in counties.order_by("code")}
         self.prefectures = {}
-        for county in self.counties.values():
-            self.prefectures.setdefault(county.prefecture, []).append(county.pk)
-        if not self.everything:
+        for each in self.counties.values():
+            self.prefectures.setdefault(each.prefecture, []).append(each.pk)
+        if county is not None:
+            self.prefectures = {}
+        elif not self.everything:
             whole = set(
                 Prefecture.objects.annotate(size=Count("counties"))
                 .filter(pk__in=[p.pk for p in self.prefectures])
@@ -181,16 +187,18 @@ class Ledger:
     # Loading --------------------------------------------------------------------------
 
     def load_figures(self):
-        """{(indicator id, level, place id): figure}; one query."""
+        """{(indicator id, level, place id): (target, result, note)}; one query."""
         figures = IndicatorFigure.objects.for_year(self.year).filter(
             Q(level=Level.COUNTY, county__in=list(self.counties))
             | Q(level=Level.PREFECTURE, prefecture__in=[p.pk for p in self.prefectures])
             | (Q(level__in=[Level.PROVINCE, Level.PAIRING]) if self.everything else Q(pk__in=[]))
         )
         found = {}
-        for figure in figures.order_by():
-            place = figure.county_id or figure.prefecture_id or figure.district_id
-            found[(figure.indicator_id, figure.level, place)] = figure
+        for indicator, level, *places, target, result, note in figures.order_by().values_list(
+            "indicator", "level", "county", "prefecture", "district", "target", "result", "note"
+        ):
+            place = next((pk for pk in places if pk), None)
+            found[(indicator, level, place)] = (target, result, note)
         return found
 
     def load_pairings(self):
@@ -289,7 +297,7 @@ class Ledger:
         figure = self.figures.get((indicator.pk, *place.key))
         line = Line(indicator, counted=self.counted(indicator, place))
         if figure is not None:
-            line.target, line.reported, line.note = figure.target, figure.result, figure.note
+            line.target, line.reported, line.note = figure
         summed_target = None
         for part in self.parts(place):
             part_line = self.line(indicator, part)

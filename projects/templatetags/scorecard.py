@@ -21,7 +21,7 @@ def county_scorecard(context, county):
     """The county's targets and results for the latest year with figures (the county page)."""
     request = context["request"]
     year = default_year(timezone.localdate())
-    ledger = Ledger(year, request.user)
+    ledger = Ledger(year, request.user, county=county)
     place = Place(IndicatorFigure.Level.COUNTY, county)
     lines = [line for line in ledger.scorecard(place) if shown(line)]
     return {"lines": lines, "year": year, "place": place, "request": request}

@@ -13,8 +13,9 @@ from personnel.models import Batch, Cadre
 from projects.models import Fund, FundAllocation, IndustrialPark, Project
 
 # Session, user, the county, one query for each of its six lists, and two for the project totals
-# (all years, and by year and category).
-PAGE_QUERIES = 12  # with the user's scope
+# (all years, and by year and category); the scorecard: the year, the county, the indicators,
+# the figures, and funds, cadres and parks counted.
+PAGE_QUERIES = 19  # with the user's scope
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 
