@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -111,10 +111,12 @@ def dashboard(request):
             "headline": [line for line in lines if is_headline(line)],
             "rates": rate_chart(lines),
             "labour": labour_chart(by_code),
-            "by_part": bar_chart(projects.by_part, ["上海援助资金（万元）"]),
+            "by_part": bar_chart(projects.by_part, ["上海援助资金（万元）"], skip_zero=True),
             "by_category": bar_chart(projects.by_category, ["上海援助资金（万元）"]),
             "trend": bar_chart(
-                projects.trend, ["项目上海援助资金（万元）", "上海财政援助资金下达（万元）"]
+                projects.trend,
+                ["项目上海援助资金（万元）", "上海财政援助资金下达（万元）"],
+                skip_zero=True,
             ),
             "parts": parts_table(ledger, place, projects),
             "part_label": PART_LABELS.get(place.level, ""),
@@ -141,8 +143,9 @@ class ProjectMoney:
     (with the money the funds brought) — three grouped queries."""
 
     def __init__(self, user, ledger, place):
-        counties = ledger.county_ids(place)
-        projects = Project.objects.filter(scope_filter(user), county__in=counties)
+        # The province needs no list of its counties: the scope is filter enough.
+        within = Q() if place.level == Level.PROVINCE else Q(county__in=ledger.county_ids(place))
+        projects = Project.objects.filter(scope_filter(user), within)
         rows = list(
             projects.for_year(ledger.year)
             .values("county", "category")
@@ -181,7 +184,7 @@ class ProjectMoney:
         fund_years = dict(
             Fund.objects.filter(
                 scope_filter(user),
-                county__in=counties,
+                within,
                 year__gte=first,
                 year__lte=ledger.year,
                 source__in=[Fund.Source.CITY, Fund.Source.DISTRICT],
@@ -233,14 +236,20 @@ class Chart:
     legend_y: int = 0
 
 
-def bar_chart(rows, series, unit="", reference=None, text=None):
-    """The geometry of a horizontal bar chart, one band per row, one bar per series."""
+def bar_chart(rows, series, unit="", reference=None, text=None, skip_zero=False):
+    """The geometry of a horizontal bar chart, one band per row, one bar per series.
+
+    With `skip_zero`, rows that are all zero are left out of the drawing (they stay in the
+    table beside it): sixteen prefectures of which three have money read better as three bars.
+    """
     text = text or number
     chart = Chart(rows, series, unit, reference)
     values = [v for _, vs in rows for v in vs if v is not None]
     largest = max([*values, reference or 0, Decimal(0)])
     room = WIDTH - LABEL_WIDTH - VALUE_ROOM
     band = len(series) * (BAR + 2) + GAP
+    if skip_zero:
+        rows = [(label, vs) for label, vs in rows if any(vs)]
     for index, (label, row_values) in enumerate(rows):
         top = TOP + index * band
         bars = []

@@ -144,6 +144,8 @@ class Ledger:
                 p: ids for p, ids in self.prefectures.items() if (p.pk, len(ids)) in whole
             }
         self.indicators = list(Indicator.objects.all())
+        # Computed once per place: the roll-ups and the table of parts reuse them.
+        self.lines, self.place_counties = {}, {}
         self.figures = self.load_figures()
         self.counts = self.count_records()
         self.partners = self.load_pairings() if self.everything else {}
@@ -158,15 +160,6 @@ class Ledger:
         places += [Place(Level.COUNTY, c) for c in self.counties.values()]
         return places
 
-    def allows(self, place):
-        if place.level == Level.PROVINCE:
-            return self.everything
-        if place.level == Level.PREFECTURE:
-            return place.obj in self.prefectures
-        if place.level == Level.PAIRING:
-            return place.obj in self.partners
-        return place.obj.pk in self.counties
-
     def parts(self, place):
         """The places whose results add up to this one's, each county once."""
         if place.level == Level.PROVINCE:
@@ -178,18 +171,28 @@ class Ledger:
         return []
 
     def county_ids(self, place):
-        if place.level == Level.PROVINCE:
-            return set(self.counties)
-        if place.level == Level.COUNTY:
-            return {place.obj.pk}
-        return set().union(*[self.county_ids(part) for part in self.parts(place)])
+        """The ids of the counties inside the place, each once."""
+        if place.key not in self.place_counties:
+            if place.level == Level.PROVINCE:
+                ids = set(self.counties)
+            elif place.level == Level.COUNTY:
+                ids = {place.obj.pk}
+            else:
+                ids = set().union(*[self.county_ids(part) for part in self.parts(place)])
+            self.place_counties[place.key] = ids
+        return self.place_counties[place.key]
+
+    def in_scope(self):
+        """Records of the counties loaded: no filter for a province-wide reader (no long IN
+        list)."""
+        return Q() if self.everything else Q(county__in=list(self.counties))
 
     # Loading --------------------------------------------------------------------------
 
     def load_figures(self):
         """{(indicator id, level, place id): (target, result, note)}; one query."""
         figures = IndicatorFigure.objects.for_year(self.year).filter(
-            Q(level=Level.COUNTY, county__in=list(self.counties))
+            Q(self.in_scope(), level=Level.COUNTY)
             | Q(level=Level.PREFECTURE, prefecture__in=[p.pk for p in self.prefectures])
             | (Q(level__in=[Level.PROVINCE, Level.PAIRING]) if self.everything else Q(pk__in=[]))
         )
@@ -228,9 +231,8 @@ class Ledger:
     def count_records(self):
         """{indicator code: {("county" or "prefecture", id): number}}; three grouped queries."""
         counts = {code: {} for code in COUNTED}
-        county_ids = list(self.counties)
         funds = (
-            Fund.objects.filter(year=self.year, county__in=county_ids)
+            Fund.objects.filter(self.in_scope(), year=self.year)
             .values("county", "source")
             .annotate(total=Sum("amount"))
             .order_by()
@@ -243,7 +245,9 @@ class Ledger:
         first, last = datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
         cadres = (
             Cadre.objects.filter(
-                Q(county__in=county_ids) | Q(prefecture__in=[p.pk for p in self.prefectures]),
+                Q()
+                if self.everything
+                else self.in_scope() | Q(prefecture__in=list(self.prefectures)),
                 Q(term_end__isnull=True) | Q(term_end__gte=first),
                 term_start__lte=last,
             )
@@ -257,7 +261,7 @@ class Ledger:
                 if row["kind"] in kinds:
                     counts[code][key] = counts[code].get(key, ZERO) + row["number"]
         parks = (
-            IndustrialPark.objects.filter(county__in=county_ids, year_founded__lte=self.year)
+            IndustrialPark.objects.filter(self.in_scope(), year_founded__lte=self.year)
             .values("county")
             .annotate(
                 count=Count("pk"),
@@ -294,6 +298,13 @@ class Ledger:
         return set()
 
     def line(self, indicator, place):
+        """The indicator at the place, its parts summed beneath it (computed once each)."""
+        key = (indicator.pk, *place.key)
+        if key not in self.lines:
+            self.lines[key] = self.compute_line(indicator, place)
+        return self.lines[key]
+
+    def compute_line(self, indicator, place):
         figure = self.figures.get((indicator.pk, *place.key))
         line = Line(indicator, counted=self.counted(indicator, place))
         if figure is not None:
