@@ -134,6 +134,8 @@ class IndicatorFigure(models.Model):
         verbose_name_plural = "指标数据"
         ordering = ["-year", "indicator__position", "level", "pk"]
         permissions = [("import_indicatorfigure", "可以导入协作指标报表")]
+        # A dashboard reads one year's figures; the unique constraints lead with the indicator.
+        indexes = [models.Index(fields=["year", "level"], name="figure_year_level_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(
