@@ -117,6 +117,7 @@ def test_every_page_has_the_navigation(user_client):
         "干部人才",
         "园区",
         "资金",
+        "指标看板",
     ]
     assert '<a href="/projects/" aria-current="page">项目</a>' in nav
 
