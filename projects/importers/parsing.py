@@ -108,7 +108,15 @@ def check_xlsx(binary):
     try:
         with zipfile.ZipFile(binary) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    # NotImplementedError: a damaged header can claim a zip version zipfile does not know.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+    ):
         raise FileError("无法读取XLSX文件：文件已损坏或不是XLSX。") from None
     finally:
         binary.seek(0)

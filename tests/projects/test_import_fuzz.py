@@ -250,3 +250,12 @@ def test_other_escaped_control_characters_are_kept(county):
     # The XLSX export writes them so (openpyxl cannot write them raw); they come back.
     assert outcome("报表.xlsx", xlsx_bytes([xlsx_row(notes="备注_x000B_说明")])) is None
     assert Project.objects.get().notes == "备注\x0b说明"
+
+
+def test_a_zip_claiming_an_unknown_version_is_refused_as_damaged(county):
+    # One changed byte made zipfile raise NotImplementedError ("zip file version 6.4").
+    content = bytearray(GOOD_XLSX)
+    at = content.index(b"PK\x01\x02") + 6  # the central directory's "version needed"
+    content[at : at + 2] = (64).to_bytes(2, "little")
+
+    assert outcome("报表.xlsx", bytes(content)) == ["无法读取XLSX文件：文件已损坏或不是XLSX。"]
