@@ -1,6 +1,9 @@
 """The smallest cast shared by the app test packages: one prefecture, one county, one district."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from counties.models import County, Prefecture, Scope, ShanghaiDistrict
@@ -37,6 +40,18 @@ def user_client(client, django_user_model):
     Scope.objects.create(user=user, everywhere=True)
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def indicators(db):
+    """The indicator catalogue, by code. It comes from a migration; a transactional test
+    elsewhere flushes every table, so put it back the same way when it is missing."""
+    from projects.models import Indicator
+
+    if not Indicator.objects.exists():
+        migration = importlib.import_module("projects.migrations.0009_indicator_catalogue")
+        migration.create_catalogue(apps, None)
+    return {indicator.code: indicator for indicator in Indicator.objects.all()}
 
 
 @pytest.fixture

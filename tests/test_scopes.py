@@ -23,6 +23,7 @@ def roles(db):
     (permissions come back by themselves, groups do not), so put them back the same way."""
     if not Group.objects.filter(name="录入员").exists():
         importlib.import_module("projects.migrations.0005_roles").create_roles(apps, None)
+        importlib.import_module("projects.migrations.0009_indicator_catalogue").grant(apps, None)
 
 
 @pytest.fixture

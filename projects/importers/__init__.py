@@ -1,9 +1,12 @@
-"""The yearly report import (沪滇协作项目年度报表): one engine for the command and the admin."""
+"""The yearly report imports (沪滇协作项目年度报表, 协作指标报表): one engine for the commands
+and the admin."""
 
+from .indicator_writing import import_indicator_report
 from .parsing import FileError
 from .rollback import RollbackRefused, rollback_batch
 from .rows import COLUMNS, HEADERS
-from .writing import ImportFailed, Progress, Report, Source, import_yearly_report
+from .running import ImportFailed, Progress, Report, Source
+from .writing import import_yearly_report
 
 __all__ = [
     "COLUMNS",
@@ -14,6 +17,7 @@ __all__ = [
     "Report",
     "RollbackRefused",
     "Source",
+    "import_indicator_report",
     "import_yearly_report",
     "rollback_batch",
 ]

@@ -3,13 +3,14 @@
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from counties.models import AuditEntry, County
 
 from ..models import ImportBatch, Project
-from .writing import LOCK_KEY, Audit
+from .running import lock
+from .writing import Audit
 
 
 class RollbackRefused(Exception):
@@ -24,16 +25,20 @@ def rollback_batch(*, batch, user):
     """Undoes an import batch: the projects it created are deleted and the projects it changed
     get their earlier values back, in one transaction, each step in the audit trail.
 
-    Refuses (RollbackRefused) when the batch was already undone, or when anything touched
-    those projects later (an admin edit, another import, a fund allocation): undoing would
-    then destroy newer work. Returns the number of projects restored and deleted.
+    Refuses (RollbackRefused) a batch of another report type (indicator reports cannot be
+    undone yet), a batch already undone, or one whose projects anything touched later (an
+    admin edit, another import, a fund allocation): undoing would then destroy newer work.
+    Returns the number of projects restored and deleted.
     """
     content_type = ContentType.objects.get_for_model(Project)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        lock()
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.kind != ImportBatch.Kind.YEARLY_REPORT:
+            raise RollbackRefused(
+                "只能撤销项目年度报表的导入；%s的数据请在管理后台逐条修改。"
+                % batch.get_kind_display()
+            )
         if batch.rolled_back_at:
             raise RollbackRefused("该批导入已于%s撤销。" % timezone.localtime(batch.rolled_back_at))
         entries = list(

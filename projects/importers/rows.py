@@ -20,17 +20,18 @@ from .parsing import (
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # the Project field, and the English alias accepted as a header
+    key: str  # the field read from it, and the English alias accepted as a header
     header: str  # the Chinese header, as in the template
     required: bool
+    hint: bool = False  # named when no header row is found
 
 
 COLUMNS = [
-    Column("code", "项目编号", True),
+    Column("code", "项目编号", True, hint=True),
     Column("name", "项目名称", True),
     Column("year", "年度", True),
     Column("prefecture", "州市", False),
-    Column("county", "县市区", True),
+    Column("county", "县市区", True, hint=True),
     Column("category", "项目类别", True),
     Column("status", "项目状态", True),
     Column("shanghai_funds", "上海援助资金（万元）", True),
@@ -52,10 +53,13 @@ def header_key(header):
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(header))).lower()
 
 
-HEADER_LOOKUP = {}
-for _column in COLUMNS:
-    HEADER_LOOKUP[header_key(_column.header)] = _column
-    HEADER_LOOKUP[header_key(_column.key)] = _column
+def header_lookup(columns):
+    """The column of each header a file may use: the Chinese one or the English alias."""
+    lookup = {}
+    for column in columns:
+        lookup[header_key(column.header)] = column
+        lookup[header_key(column.key)] = column
+    return lookup
 
 
 def error_line(row_number, column_label, message):
@@ -68,21 +72,29 @@ def error_line(row_number, column_label, message):
     return "第%(row)d行：%(message)s" % {"row": row_number, "message": message}
 
 
-def find_header(rows):
+def find_header(rows, columns=COLUMNS):
     """Skips title rows; returns (header cells, {column key: (index, label)}, rows after).
 
-    The header is the first row in which at least two cells are known headers.
+    The header is the first row in which at least two cells are known headers of `columns`.
     """
+    lookup = header_lookup(columns)
     for row_number, cells in rows:
-        matched = [HEADER_LOOKUP.get(header_key(cell)) for cell in cells]
+        matched = [lookup.get(header_key(cell)) for cell in cells]
         if sum(1 for column in matched if column) >= 2:
-            return [text(cell) for cell in cells], layout(row_number, cells, matched), rows
+            positions = layout(row_number, cells, matched, columns)
+            return [text(cell) for cell in cells], positions, rows
         if row_number >= HEADER_SEARCH_ROWS:
             break
-    raise FileError("未找到表头：前%d行中没有“项目编号”“县市区”等列名。" % HEADER_SEARCH_ROWS)
+    raise FileError(
+        "未找到表头：前%(rows)d行中没有%(names)s等列名。"
+        % {
+            "rows": HEADER_SEARCH_ROWS,
+            "names": "".join("“%s”" % c.header for c in columns if c.hint),
+        }
+    )
 
 
-def layout(row_number, cells, matched):
+def layout(row_number, cells, matched, columns=COLUMNS):
     positions = {}
     for index, (cell, column) in enumerate(zip(cells, matched, strict=True)):
         if column is None:
@@ -90,7 +102,7 @@ def layout(row_number, cells, matched):
         if column.key in positions:
             raise FileError("第%d行表头中“%s”出现了两次。" % (row_number, column.header))
         positions[column.key] = (index, text(cell))
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
+    missing = [c.header for c in columns if c.required and c.key not in positions]
     if missing:
         raise FileError("缺少必填列：%s。" % "、".join(missing))
     return positions
@@ -118,6 +130,13 @@ class Places:
         for county in County.objects.select_related("prefecture"):
             self.counties[county.code] = county
             self.by_name.setdefault(county.name, []).append(county)
+
+    def prefecture(self, value):
+        value = canonical(value)
+        prefecture = self.prefectures.get(value)
+        if prefecture is None:
+            raise ValueError("未知的州市“%s”" % value)
+        return prefecture
 
     def county(self, value, prefecture):
         if value in self.counties:
@@ -211,14 +230,16 @@ class RowReader:
             errors.append(error_line(row_number, self.label("end_date"), message))
         return values, errors
 
+    def key(self, values):
+        """What must be unique across the files: the project code."""
+        return values.get("code") or None
+
+    def duplicate(self, row_number, where, values):
+        message = "与%s重复的项目编号“%s”" % (where, values["code"])
+        return error_line(row_number, self.label("code"), message)
+
     def prefecture(self, raw, value, values):
-        if not value:
-            return None
-        value = canonical(value)
-        prefecture = self.places.prefectures.get(value)
-        if prefecture is None:
-            raise ValueError("未知的州市“%s”" % value)
-        return prefecture
+        return self.places.prefecture(value) if value else None
 
     def county(self, raw, value, values):
         if not value:
@@ -235,17 +256,7 @@ class RowReader:
         return required_text(value, NAME_LENGTH)
 
     def year(self, raw, value, values):
-        if not value:
-            raise ValueError("不能为空")
-        try:
-            year = parse_integer(raw)
-        except ValueError:
-            year = None
-        if year is None or not FIRST_YEAR <= year <= self.last_year:
-            raise ValueError(
-                "年度须为%d至%d之间的整数，而不是“%s”" % (FIRST_YEAR, self.last_year, value)
-            )
-        return year
+        return parse_year(raw, value, self.last_year)
 
     def category(self, raw, value, values):
         return choice(value, CATEGORIES, CATEGORY_LABELS)
@@ -301,6 +312,19 @@ class RowReader:
         ("end_date", date),
         ("notes", notes),
     ]
+
+
+def parse_year(raw, value, last_year):
+    """A report's year: FIRST_YEAR to `last_year` (next year: plans and targets are sent ahead)."""
+    if not value:
+        raise ValueError("不能为空")
+    try:
+        year = parse_integer(raw)
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= last_year:
+        raise ValueError("年度须为%d至%d之间的整数，而不是“%s”" % (FIRST_YEAR, last_year, value))
+    return year
 
 
 CODE_LENGTH = Project._meta.get_field("code").max_length

@@ -1,4 +1,4 @@
-"""Running a yearly report import: validate every row of every file, then write all or nothing.
+"""Running a yearly project report import: validate every row, then write all or nothing.
 
 Valid rows go straight into a temporary staging table while the files are read (COPY on
 PostgreSQL), so a file is read once and memory holds only the project codes seen. Once every
@@ -6,25 +6,30 @@ row has passed, two set-based statements per file update the projects that chang
 insert the new ones; the counts come from the database. Any error rolls everything back.
 """
 
-import hashlib
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import functools
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from counties.models import AuditEntry
 
 from ..models import ImportBatch, Project, plain
-from .parsing import FileError, read_rows
-from .rows import Places, RowReader, error_line, find_header
+from .rows import COLUMNS, Places, RowReader, error_line
+from .running import (
+    PREVIEW_ROWS,
+    FileReport,
+    ImportFailed,
+    Progress,
+    Report,
+    audit_channel,
+    in_one_transaction,
+    new_batch,
+    sources,
+    validate,
+)
 
-# Serializes imports on PostgreSQL; SQLite serializes writers by itself.
-LOCK_KEY = 0x68756A696E  # "hujin"
-PREVIEW_ROWS = 100
 STAGING = "import_staging"
 # The staged columns: every Project field an import writes.
 WRITTEN = [
@@ -57,96 +62,6 @@ STAGING_TYPES = {
 }
 
 
-class ImportFailed(Exception):
-    """The files were refused as a whole; `errors` holds every problem, one line each.
-
-    `bad_rows` holds (file name, header cells, row number, cells, error lines) for every
-    refused row, so that a sender can be given back just those rows to fix.
-    """
-
-    def __init__(self, errors, bad_rows=()):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-        self.bad_rows = bad_rows
-
-
-class DryRun(Exception):
-    """Raised inside the transaction of a dry run, to roll it back."""
-
-
-@dataclass
-class FileReport:
-    name: str
-    sha256: str = ""
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    # A sample of what the import does, for the preview:
-    # (row number, "new" or "update", code, name, year, county name, Shanghai funds)
-    preview: list = field(default_factory=list)
-    batch: ImportBatch | None = None
-
-
-@dataclass
-class Report:
-    files: list
-
-    def total(self, name):
-        return sum(getattr(f, name) for f in self.files)
-
-    @property
-    def summary(self):
-        """The command's last line: created=N updated=M unchanged=K."""
-        return "created=%d updated=%d unchanged=%d" % (
-            self.total("created"),
-            self.total("updated"),
-            self.total("unchanged"),
-        )
-
-
-class Progress:
-    """Reports rows read, validated and written with their rate, at most once a second."""
-
-    def __init__(self, write=None, every=1.0):
-        self.write, self.every = write, every
-        self.started = self.last = time.monotonic()
-
-    def __call__(self, stage, name, count, final=False):
-        if self.write is None:
-            return
-        now = time.monotonic()
-        if final or now - self.last >= self.every:
-            self.last = now
-            rate = count / max(now - self.started, 1e-9)
-            self.write("%s %s：%d行（%d行/秒）" % (name, stage, count, rate))
-
-    def restart(self):
-        self.started = self.last = time.monotonic()
-
-
-@dataclass
-class Source:
-    """A report to import: its name, its SHA-256, and a way to read its rows, each time anew."""
-
-    name: str
-    sha256: str
-    read: Callable[[], Iterable[tuple[int, list]]]
-
-    @classmethod
-    def from_file(cls, name, binary):
-        """A seekable binary file; it is read once to hash, then once to import."""
-        digest = hashlib.sha256()
-        while chunk := binary.read(1 << 20):
-            digest.update(chunk)
-
-        def read():
-            binary.seek(0)
-            return read_rows(binary, name)
-
-        return cls(name, digest.hexdigest(), read)
-
-
 def import_yearly_report(
     *, files, user=None, channel=ImportBatch.Channel.COMMAND, dry_run=False, progress=None
 ):
@@ -156,77 +71,27 @@ def import_yearly_report(
     ImportFailed with every error; returns a Report. A dry run reports the same counts and
     preview, and writes nothing.
     """
-    files = [f if isinstance(f, Source) else Source.from_file(*f) for f in files]
+    files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
-    try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            progress = progress or Progress()
-            places = Places(user)
-            with Staging() as staging:
-                stage(files, report, staging, places, progress)
-                staging.check_scope(files, places.allowed)
-                for index, file_report in enumerate(report.files):
-                    progress.restart()
-                    staging.compare(index, file_report)
-                    if not dry_run:
-                        staging.write(index, file_report, user, channel)
-                    stage_name = "已比对" if dry_run else "已写入"
-                    progress(stage_name, file_report.name, file_report.rows, final=True)
-                if dry_run:
-                    raise DryRun
-    except DryRun:
-        pass
+    progress = progress or Progress()
+
+    def work():
+        places = Places(user)
+        with Staging() as staging:
+            reader = functools.partial(RowReader, places=places)
+            validate(files, report, progress, columns=COLUMNS, reader=reader, keep=staging.add)
+            staging.flush()
+            staging.check_scope(files, places.allowed)
+            for index, file_report in enumerate(report.files):
+                progress.restart()
+                staging.compare(index, file_report)
+                if not dry_run:
+                    staging.write(index, file_report, user, channel)
+                stage_name = "已比对" if dry_run else "已写入"
+                progress(stage_name, file_report.name, file_report.rows, final=True)
+
+    in_one_transaction(work, dry_run=dry_run)
     return report
-
-
-def stage(files, report, staging, places, progress):
-    """Reads and checks every row of every file, staging the valid ones; raises ImportFailed."""
-    errors, bad_rows = [], []
-    seen = {}  # code → file index << 32 | row number: one small int per code keeps memory low
-    several = len(files) > 1
-    for index, (source, file_report) in enumerate(zip(files, report.files, strict=True)):
-        name = source.name
-        prefix = "%s " % name if several else ""
-        progress.restart()
-        count = 0
-        try:
-            header, positions, rows = find_header(iter(source.read()))
-            reader = RowReader(header, positions, places)
-            for number, cells in rows:
-                if is_empty(cells):
-                    continue
-                count += 1
-                values, problems = reader.read(number, cells)
-                code = values.get("code")
-                here = index << 32 | number
-                first = seen.setdefault(code, here) if code else here
-                if first != here:
-                    where = "第%d行" % (first & 0xFFFFFFFF)
-                    if several:
-                        where = "%s %s" % (files[first >> 32].name, where)
-                    message = "与%s重复的项目编号“%s”" % (where, code)
-                    problems.insert(0, error_line(number, reader.label("code"), message))
-                if problems:
-                    errors.extend(prefix + line for line in problems)
-                    bad_rows.append((name, reader.header, number, cells, problems))
-                elif not errors:
-                    staging.add(index, number, values)
-                progress("已校验", name, count)
-        except FileError as error:
-            errors.extend(prefix + message for message in error.messages)
-        progress("已校验", name, count, final=True)
-        file_report.rows = count
-    staging.flush()
-    if errors:
-        raise ImportFailed(errors, bad_rows)
-
-
-def is_empty(cells):
-    """A row with nothing in it but spaces; spreadsheets are full of them."""
-    return not any(cells) or not "".join([str(c) for c in cells if c is not None]).strip()
 
 
 class Staging:
@@ -335,18 +200,7 @@ class Staging:
     def write(self, index, file_report, user, channel):
         """Updates the changed projects and inserts the new ones, for one file's batch."""
         now = timezone.now()
-        batch = ImportBatch.objects.create(
-            kind=ImportBatch.Kind.YEARLY_REPORT,
-            channel=channel,
-            user=user,
-            file_name=file_report.name[-255:],
-            file_sha256=file_report.sha256,
-            imported_at=now,
-            rows=file_report.rows,
-            created=file_report.created,
-            updated=file_report.updated,
-            unchanged=file_report.unchanged,
-        )
+        batch = new_batch(ImportBatch.Kind.YEARLY_REPORT, file_report, user, channel, now)
         table = Project._meta.db_table
         assignments = ", ".join("%s = t.%s" % (c, c) for c in WRITTEN if c != "code")
         columns = ", ".join(WRITTEN)
@@ -384,11 +238,7 @@ class Audit:
     def __init__(self, batch, user, now):
         self.batch, self.user, self.now = batch, user, now
         self.postgres = connection.vendor == "postgresql"
-        self.channel = (
-            AuditEntry.Channel.IMPORT
-            if batch.channel == ImportBatch.Channel.ADMIN
-            else AuditEntry.Channel.COMMAND
-        )
+        self.channel = audit_channel(batch.channel)
         self.content_type = ContentType.objects.get_for_model(Project).pk
 
     def json(self, pairs):

@@ -1,47 +1,8 @@
-from pathlib import Path
+from projects.importers import import_yearly_report
 
-from django.core.management.base import BaseCommand, CommandError
-
-from projects.importers import ImportFailed, Progress, import_yearly_report
+from ._report import ReportImportCommand
 
 
-class Command(BaseCommand):
+class Command(ReportImportCommand):
     help = "导入沪滇协作项目年度报表（CSV或XLSX）：全部行校验通过才写入，否则一行也不写。"
-
-    def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV或XLSX文件")
-        parser.add_argument("--dry-run", action="store_true", help="只校验和比对，不写入")
-        parser.add_argument("--quiet", action="store_true", help="不输出进度")
-
-    def handle(self, *, paths, dry_run, quiet, **options):
-        missing = [p for p in paths if not Path(p).is_file()]
-        if missing:
-            raise CommandError("找不到文件：%s" % "、".join(missing))
-        progress = Progress(None if quiet else self.progress)
-        handles = [open(path, "rb") for path in paths]  # noqa: SIM115 closed below
-        try:
-            report = import_yearly_report(
-                files=[(Path(p).name, h) for p, h in zip(paths, handles, strict=True)],
-                dry_run=dry_run,
-                progress=progress,
-            )
-        except ImportFailed as failure:
-            for line in failure.errors:
-                self.stderr.write(line)
-            raise CommandError(
-                "导入失败：共%d处错误，未写入任何数据。" % len(failure.errors)
-            ) from None
-        finally:
-            for handle in handles:
-                handle.close()
-        for file in report.files:
-            batch = "（未写入，试运行）" if dry_run else "（导入批次 %d）" % file.batch.pk
-            self.stdout.write(
-                "%s：%d行，新增%d，更新%d，未变%d%s"
-                % (file.name, file.rows, file.created, file.updated, file.unchanged, batch)
-            )
-        self.stdout.write(report.summary)
-
-    def progress(self, line):
-        self.stderr.write(line)
-        self.stderr.flush()
+    importer = staticmethod(import_yearly_report)

@@ -1,0 +1,11 @@
+from projects.importers import import_indicator_report
+
+from ._report import ReportImportCommand
+
+
+class Command(ReportImportCommand):
+    help = (
+        "导入协作指标报表（CSV或XLSX）：全部行校验通过才写入，否则一行也不写；"
+        "协议数、完成数或备注留空的单元格保留原有数值。"
+    )
+    importer = staticmethod(import_indicator_report)
