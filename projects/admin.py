@@ -1,18 +1,31 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
-from counties.admin import ScopedAdmin, ScopedInline
+from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
 
-from .forms import ReportConfirmForm, ReportImportForm
-from .importers import RollbackRefused, exporting, rollback_batch
-from .models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
+from .forms import IndicatorFigureForm, ReportConfirmForm, ReportImportForm
+from .importers import RollbackRefused, rollback_batch
+from .models import (
+    Fund,
+    FundAllocation,
+    ImportBatch,
+    Indicator,
+    IndicatorFigure,
+    IndustrialPark,
+    Project,
+    plain,
+)
 from .resources import (
+    IndicatorReportResource,
     ReportCSV,
     ReportXLSX,
     UploadStorage,
@@ -21,83 +34,48 @@ from .resources import (
 )
 
 
-class AllocationInline(ScopedInline):
-    model = FundAllocation
-    extra = 2
-    autocomplete_fields = ["fund"]
-    verbose_name = "资金分配"
-    verbose_name_plural = "资金分配（每笔资金的分配合计不能超过该资金金额）"
+class ReportImportMixin(ImportMixin):
+    """A yearly report's import on import-export's upload → preview → confirm screens, with
+    our engine (the resource's `run`, see projects/resources.py), the blank templates and the
+    download of a refused file's rows."""
 
-
-@admin.register(Project)
-class ProjectAdmin(ImportMixin, ScopedAdmin):
-    list_display = [
-        "code",
-        "name",
-        "county",
-        "year",
-        "category",
-        "status",
-        "funds",
-        "updated_at",
-    ]
-    list_filter = ["year", "category", "status", "county__prefecture", "county"]
-    list_select_related = ["county"]
-    search_fields = ["code", "name", "county__name"]
-    autocomplete_fields = ["county", "village", "park", "cadres"]
-    inlines = [AllocationInline]
-    readonly_fields = ["created_at", "updated_at", "import_batch"]
-    fieldsets = [
-        (None, {"fields": ["code", "name", "category", "year", "status"]}),
-        ("地点", {"fields": ["county", "village", "park"]}),
-        ("进度", {"fields": ["start_date", "end_date"]}),
-        ("资金与成效", {"fields": ["shanghai_funds", "other_funds", "beneficiaries"]}),
-        ("说明", {"fields": ["description", "notes", "cadres"]}),
-        ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
-    ]
-
-    @admin.display(description="上海援助资金（万元）", ordering="shanghai_funds")
-    def funds(self, obj):
-        return plain(obj.shanghai_funds)
-
-    # Yearly report import: import-export's screens, our engine (see projects/resources.py).
-    resource_classes = [YearlyReportResource]
     formats = [ReportCSV, ReportXLSX]
-    import_template_name = "admin/projects/project/import.html"
     skip_admin_log = True  # every import is recorded as an ImportBatch instead
     # Size and content are checked on upload; the confirm step reads only our own temp file.
     import_form_class = ReportImportForm
     confirm_form_class = ReportConfirmForm
     tmp_storage_class = UploadStorage
 
+    def report(self):
+        return self.resource_classes[0]()
+
+    def url_name(self, name):
+        return "%s_%s_%s" % (*self.get_model_info(), name)
+
     def get_urls(self):
         extra = [
             path(
                 "import/template.<str:fmt>",
                 self.admin_site.admin_view(self.template_view),
-                name="projects_project_import_template",
+                name=self.url_name("import_template"),
             ),
             path(
                 "import/bad-rows/<str:token>.csv",
                 self.admin_site.admin_view(self.bad_rows_view),
-                name="projects_project_import_bad_rows",
+                name=self.url_name("import_bad_rows"),
             ),
         ]
         return extra + super().get_urls()
 
     def template_view(self, request, fmt):
-        """The blank yearly report template, as XLSX (with a sheet of rules) or CSV."""
+        """The blank report template, as XLSX (with a sheet of rules) or CSV."""
+        report = self.report()
+        name = "%s模板.%s" % (report.get_display_name(), fmt)
         if fmt == "xlsx":
-            return FileResponse(
-                exporting.xlsx_file(None), as_attachment=True, filename="项目年度报表模板.xlsx"
-            )
+            return FileResponse(report.template_xlsx(), as_attachment=True, filename=name)
         if fmt == "csv":
-            response = HttpResponse(
-                exporting.csv_lines(Project.objects.none()), content_type="text/csv; charset=utf-8"
-            )
-            response["Content-Disposition"] = content_disposition_header(
-                True, "项目年度报表模板.csv"
-            )
+            response = HttpResponse(report.template_csv(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = content_disposition_header(True, name)
             return response
         raise Http404
 
@@ -147,7 +125,7 @@ class ProjectAdmin(ImportMixin, ScopedAdmin):
                 # A second click on 确认导入, or a form not made by the preview.
                 problems = confirm.errors.get("import_file_name") or ["确认信息不完整"]
                 messages.error(request, "未导入：%s" % "；".join(problems))
-                return HttpResponseRedirect(reverse("admin:projects_project_import"))
+                return HttpResponseRedirect(reverse("admin:" + self.url_name("import")))
         return super().process_import(request, **kwargs)
 
     def process_result(self, result, request):
@@ -156,8 +134,51 @@ class ProjectAdmin(ImportMixin, ScopedAdmin):
             errors = result.failure.errors
             shown = "；".join(errors[:10]) + ("……" if len(errors) > 10 else "")
             messages.error(request, "导入失败，未写入任何数据：%s" % shown)
-            return HttpResponseRedirect(reverse("admin:projects_project_import"))
+            return HttpResponseRedirect(reverse("admin:" + self.url_name("import")))
         return super().process_result(result, request)
+
+
+class AllocationInline(ScopedInline):
+    model = FundAllocation
+    extra = 2
+    autocomplete_fields = ["fund"]
+    verbose_name = "资金分配"
+    verbose_name_plural = "资金分配（每笔资金的分配合计不能超过该资金金额）"
+
+
+@admin.register(Project)
+class ProjectAdmin(ReportImportMixin, ScopedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "county",
+        "year",
+        "category",
+        "status",
+        "funds",
+        "updated_at",
+    ]
+    list_filter = ["year", "category", "status", "county__prefecture", "county"]
+    list_select_related = ["county"]
+    search_fields = ["code", "name", "county__name"]
+    autocomplete_fields = ["county", "village", "park", "cadres"]
+    inlines = [AllocationInline]
+    readonly_fields = ["created_at", "updated_at", "import_batch"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "category", "year", "status"]}),
+        ("地点", {"fields": ["county", "village", "park"]}),
+        ("进度", {"fields": ["start_date", "end_date"]}),
+        ("资金与成效", {"fields": ["shanghai_funds", "other_funds", "beneficiaries"]}),
+        ("说明", {"fields": ["description", "notes", "cadres"]}),
+        ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="上海援助资金（万元）", ordering="shanghai_funds")
+    def funds(self, obj):
+        return plain(obj.shanghai_funds)
+
+    resource_classes = [YearlyReportResource]
+    import_template_name = "admin/projects/project/import.html"
 
 
 @admin.register(Fund)
@@ -216,6 +237,83 @@ class IndustrialParkAdmin(ScopedAdmin):
         ("上海合作方", {"fields": ["partner_district", "partner_name"]}),
         ("成效", {"fields": ["enterprises", "investment", "jobs", "description"]}),
     ]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    """The catalogue; by the roles' permissions only 系统管理员 may change it."""
+
+    list_display = ["position", "code", "name", "unit", "group", "parent"]
+    list_display_links = ["code", "name"]
+    list_filter = ["group"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(IndicatorFigure)
+class IndicatorFigureAdmin(ReportImportMixin, ScopedAdmin):
+    # County figures by county, prefecture figures by prefecture; province and pairing
+    # figures match neither, so only province-wide users see them.
+    scope_prefecture = "prefecture"
+
+    list_display = [
+        "indicator",
+        "year",
+        "level",
+        "place",
+        "target_shown",
+        "result_shown",
+        "updated_at",
+    ]
+    list_filter = ["year", "level", "indicator__group", "indicator"]
+    list_select_related = ["indicator"]
+    search_fields = [
+        "indicator__code",
+        "indicator__name",
+        "prefecture__name",
+        "county__name",
+        "district__name",
+        "note",
+    ]
+    autocomplete_fields = ["prefecture", "county", "district"]
+    readonly_fields = ["updated_at", "import_batch"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "year", "level"]}),
+        ("地点", {"fields": ["prefecture", "county", "district"]}),
+        (None, {"fields": ["target", "result", "note"]}),
+        ("记录", {"fields": ["updated_at", "import_batch"], "classes": ["collapse"]}),
+    ]
+
+    form = IndicatorFigureForm
+    resource_classes = [IndicatorReportResource]
+    import_template_name = "admin/projects/indicatorfigure/import.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
+
+    def get_queryset(self, request):
+        place = Coalesce("county__name", "prefecture__name", "district__name", Value("全省"))
+        return super().get_queryset(request).annotate(place_name_sort=place)
+
+    @admin.display(description="地点", ordering="place_name_sort")
+    def place(self, obj):
+        return obj.place_name_sort
+
+    @admin.display(description="协议数", ordering="target")
+    def target_shown(self, obj):
+        return plain(obj.target) if obj.target is not None else "—"
+
+    @admin.display(description="完成数", ordering="result")
+    def result_shown(self, obj):
+        return plain(obj.result) if obj.result is not None else "—"
+
+    def save_model(self, request, obj, form, change):
+        # The model has no auto_now, so that imports can stamp their own time.
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ImportBatch)

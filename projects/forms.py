@@ -3,11 +3,11 @@ from django.conf import settings
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from counties.filters import YEAR_ERROR
-from counties.models import FIRST_YEAR, LAST_YEAR
+from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
 
 from .importers import FileError
 from .importers.parsing import require_kind, sniff
-from .models import Project
+from .models import IndicatorFigure, Project
 from .resources import UploadStorage
 
 
@@ -78,3 +78,33 @@ class ReportConfirmForm(ConfirmImportForm):
         if not UploadStorage(name=name).exists():
             raise forms.ValidationError("上传的文件已导入或已过期，请重新上传。")
         return name
+
+
+class IndicatorFigureForm(forms.ModelForm):
+    """A figure in the admin. The place choices are narrowed to the user's scope already;
+    figures of the province or of a pairing belong to no county, so they are for users whose
+    scope is the whole province, as in the import. `user` is set per request by the admin."""
+
+    user = None
+
+    class Meta:
+        model = IndicatorFigure
+        fields = [
+            "indicator",
+            "year",
+            "level",
+            "prefecture",
+            "county",
+            "district",
+            "target",
+            "result",
+            "note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        level = cleaned.get("level")
+        scoped = self.user is not None and scope_filter(self.user, "pk")
+        if scoped and level in (IndicatorFigure.Level.PROVINCE, IndicatorFigure.Level.PAIRING):
+            self.add_error("level", "全省和上海区结对的指标须由数据范围为全省的用户录入。")
+        return cleaned

@@ -1,9 +1,10 @@
-"""The yearly report in the admin, on django-import-export's upload → preview → confirm screens.
+"""The yearly reports in the admin, on django-import-export's upload → preview → confirm screens.
 
 import-export supplies the screens, the temporary copy of the upload, the confirm step and
 the permission checks. Reading and validating the file is the same engine as the
-import_yearly_report command (projects.importers): import-export's own CSV reading does no
+import_…_report commands (projects.importers): import-export's own CSV reading does no
 encoding detection and its row-by-row import would commit valid rows of a bad file.
+Each report type is a resource (ReportResource) naming its import function and template.
 """
 
 import csv
@@ -21,10 +22,17 @@ from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 from import_export.tmp_storages import TempFolderStorage
 
-from .importers import ImportFailed, Source, import_yearly_report
+from .importers import (
+    ImportFailed,
+    Source,
+    exporting,
+    import_indicator_report,
+    import_yearly_report,
+    indicator_rows,
+)
 from .importers.parsing import neutralise, read_as, text
 from .importers.rows import FIELDS
-from .models import ImportBatch, Project
+from .models import ImportBatch, Indicator, IndicatorFigure, Project
 
 BAD_ROWS_PREFIX = "hujin-bad-rows-"
 UPLOAD_PREFIX = "hujin-upload-"
@@ -88,9 +96,10 @@ class UploadStorage(TempFolderStorage):
 class ReportResult(Result):
     """import-export's result, holding our engine's report or its refusal."""
 
-    def __init__(self, report=None, failure=None, bad_rows_token=""):
+    def __init__(self, report=None, failure=None, bad_rows_token="", preview_headers=()):
         super().__init__()
         self.report, self.failure, self.bad_rows_token = report, failure, bad_rows_token
+        self.preview_headers = preview_headers
         if report is not None:
             self.totals[RowResult.IMPORT_TYPE_NEW] = report.total("created")
             self.totals[RowResult.IMPORT_TYPE_UPDATE] = report.total("updated")
@@ -105,12 +114,22 @@ class ReportResult(Result):
         return self.report.files[0] if self.report else None
 
 
-class YearlyReportResource(resources.ModelResource):
-    class Meta:
-        model = Project
-        name = "项目年度报表"
-        import_id_fields = ["code"]
-        fields = FIELDS  # shown on the import screen; the engine does the reading
+class ReportResource(resources.ModelResource):
+    """A yearly report type: its import function (`run`), the headers of its preview table
+    (after 行号 and 操作) and its blank templates."""
+
+    preview_headers = []
+
+    def run(self, **kwargs):
+        raise NotImplementedError
+
+    def template_xlsx(self):
+        """The blank template as a binary file, with a sheet of rules."""
+        raise NotImplementedError
+
+    def template_csv(self):
+        """The blank template as CSV lines."""
+        raise NotImplementedError
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         raw = dataset.raw
@@ -120,7 +139,7 @@ class YearlyReportResource(resources.ModelResource):
         )
         user = kwargs.get("user")
         try:
-            report = import_yearly_report(
+            report = self.run(
                 files=[source],
                 user=user if user and user.is_authenticated else None,
                 channel=ImportBatch.Channel.ADMIN,
@@ -128,7 +147,47 @@ class YearlyReportResource(resources.ModelResource):
             )
         except ImportFailed as failure:
             return ReportResult(failure=failure, bad_rows_token=save_bad_rows(failure))
-        return ReportResult(report=report)
+        return ReportResult(report=report, preview_headers=self.preview_headers)
+
+
+class YearlyReportResource(ReportResource):
+    preview_headers = ["项目编号", "项目名称", "年度", "县市区", "上海援助资金（万元）"]
+
+    class Meta:
+        model = Project
+        name = "项目年度报表"
+        import_id_fields = ["code"]
+        fields = FIELDS  # shown on the import screen; the engine does the reading
+
+    def run(self, **kwargs):
+        return import_yearly_report(**kwargs)
+
+    def template_xlsx(self):
+        return exporting.xlsx_file(None)
+
+    def template_csv(self):
+        return exporting.csv_lines(Project.objects.none())
+
+
+class IndicatorReportResource(ReportResource):
+    preview_headers = ["指标", "年度", "地点", "协议数", "完成数"]
+
+    class Meta:
+        model = IndicatorFigure
+        name = "协作指标报表"
+        import_id_fields = ["indicator", "year", "level"]
+        # Shown on the import screen; the engine does the reading.
+        fields = [c.key for c in indicator_rows.COLUMNS]
+
+    def run(self, **kwargs):
+        return import_indicator_report(**kwargs)
+
+    def template_xlsx(self):
+        indicators = Indicator.objects.select_related("parent")
+        return exporting.indicator_xlsx_file(indicators)
+
+    def template_csv(self):
+        return exporting.indicator_csv_lines()
 
 
 def save_bad_rows(failure):

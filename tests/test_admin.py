@@ -10,7 +10,15 @@ from django.urls import reverse
 
 from counties.models import AuditEntry, County, Pairing, Prefecture, ShanghaiDistrict, Village
 from personnel.models import Batch, Cadre, ExchangePosting
-from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
+from projects.models import (
+    Fund,
+    FundAllocation,
+    ImportBatch,
+    Indicator,
+    IndicatorFigure,
+    IndustrialPark,
+    Project,
+)
 
 APPS = {"counties", "personnel", "projects"}
 MODELS = sorted(
@@ -26,7 +34,7 @@ def admin_url(model, view, *args):
 
 
 @pytest.fixture
-def one_of_each(county, district):
+def one_of_each(county, district, indicators):
     village = Village.objects.create(name="勐朗村", township="勐朗镇", county=county)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
     cadre = Cadre.objects.create(
@@ -89,6 +97,14 @@ def one_of_each(county, district):
             object_repr="2023-LC-001 茶叶初制所",
             changes={"name": ["茶叶", "茶叶初制所"]},
         ),
+        indicators["labour_jobs"],
+        IndicatorFigure.objects.create(
+            indicator=indicators["labour_jobs"],
+            year=2023,
+            level="county",
+            county=county,
+            target=Decimal("500"),
+        ),
     ]
     return {type(obj): obj for obj in objects}
 
@@ -109,6 +125,8 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         FundAllocation,
         ImportBatch,
         AuditEntry,
+        Indicator,
+        IndicatorFigure,
     }
 
 

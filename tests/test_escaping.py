@@ -15,7 +15,15 @@ from django.utils.html import escape
 
 from counties.models import AuditEntry, Pairing, Village
 from personnel.models import Batch, Cadre, ExchangePosting
-from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
+from projects.models import (
+    Fund,
+    FundAllocation,
+    ImportBatch,
+    Indicator,
+    IndicatorFigure,
+    IndustrialPark,
+    Project,
+)
 
 # (payload, a part of it that must never appear raw; fields shorter than the part are cut
 # too short to check, but their escaped text still shows that escaping happened)
@@ -114,8 +122,15 @@ def cast(payload, county, district, admin_user):
         ),
         text,
     )
+    indicator = fill(Indicator(group="labour"), text)
+    figure = fill(
+        IndicatorFigure(
+            indicator=indicator, year=2023, level="county", county=county, target=Decimal("5")
+        ),
+        text,
+    )
     objects = [prefecture, county, district, pairing, village, batch, cadre, posting, park]
-    objects += [batch_record, project, fund, allocation, audit]
+    objects += [batch_record, project, fund, allocation, audit, indicator, figure]
     return {"objects": objects, "project": project, "county": county, "park": park,
             "cadres": [cadre, posted]}  # fmt: skip
 
