@@ -5,7 +5,6 @@ of them: no charting library, no external service, and they print in black and w
 bars for one series, hatched bars for the other, every bar labelled with its number).
 """
 
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -15,9 +14,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from counties.filters import YEAR_ERROR
-from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
+from counties.models import scope_filter
 
+from .forms import year_field
+from .importers.exporting import saved
 from .importers.parsing import neutralise
 from .indicators import IndicatorFigure
 from .models import ZERO, Fund, Project
@@ -37,13 +37,7 @@ TREND_YEARS = 10
 class DashboardForm(forms.Form):
     """The year and the place (an official code; none for the province)."""
 
-    year = forms.IntegerField(
-        label="年度",
-        required=False,
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
-        error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), YEAR_ERROR),
-    )
+    year = year_field()
     place = forms.CharField(label="地点", required=False, max_length=12)
 
     def chosen(self, today):
@@ -340,9 +334,7 @@ def dashboard_export(request):
     for part in [place, *ledger.parts(place)]:
         for line in ledger.scorecard(part):
             sheet.append(export_row(year, part, line))
-    output = tempfile.TemporaryFile()  # noqa: SIM115 the response closes it
-    workbook.save(output)
-    output.seek(0)
+    output = saved(workbook)
     name = "协作指标-%d-%s.xlsx" % (year, place.name)
     return FileResponse(output, as_attachment=True, filename=name)
 

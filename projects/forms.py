@@ -11,17 +11,22 @@ from .models import IndicatorFigure, Project
 from .resources import UploadStorage
 
 
-class YearForm(forms.Form):
-    """The landing page's year picker: the years that have projects, this year, and the one
-    asked for."""
-
-    year = forms.IntegerField(
+def year_field():
+    """An optional year of the registry's span, with the Chinese message of the filters."""
+    return forms.IntegerField(
         label="年度",
         required=False,
         min_value=FIRST_YEAR,
         max_value=LAST_YEAR,
         error_messages=dict.fromkeys(("invalid", "min_value", "max_value"), YEAR_ERROR),
     )
+
+
+class YearForm(forms.Form):
+    """The landing page's year picker: the years that have projects, this year, and the one
+    asked for."""
+
+    year = year_field()
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)

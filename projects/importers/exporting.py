@@ -88,10 +88,22 @@ def xlsx_file(projects):
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
         sheet.append([cell(value) for value in cells(project)])
+    guide_sheet(workbook, COLUMNS, RULES)
+    return saved(workbook)
+
+
+def guide_sheet(workbook, columns, rules):
+    """The 填写说明 sheet of a template: each column's header, alias, whether it is required
+    and its rule. Returns the sheet, for more to be added below."""
     guide = workbook.create_sheet("填写说明")
     guide.append(["列名", "英文别名", "是否必填", "说明"])
-    for column, rule in zip(COLUMNS, RULES, strict=True):
+    for column, rule in zip(columns, rules, strict=True):
         guide.append([column.header, column.key, "必填" if column.required else "选填", rule])
+    return guide
+
+
+def saved(workbook):
+    """The workbook written to a temporary file, rewound for the response (which closes it)."""
     output = tempfile.TemporaryFile()  # noqa: SIM115 the response closes it
     workbook.save(output)
     output.seek(0)
@@ -127,10 +139,7 @@ def indicator_xlsx_file(indicators):
 
     workbook = Workbook(write_only=True)
     workbook.create_sheet("协作指标报表").append(indicator_rows.HEADERS)
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "英文别名", "是否必填", "说明"])
-    for column, rule in zip(indicator_rows.COLUMNS, INDICATOR_RULES, strict=True):
-        guide.append([column.header, column.key, "必填" if column.required else "选填", rule])
+    guide = guide_sheet(workbook, indicator_rows.COLUMNS, INDICATOR_RULES)
     guide.append([])
     for line in INDICATOR_LEVELS:
         guide.append([line])
@@ -141,10 +150,7 @@ def indicator_xlsx_file(indicators):
         guide.append(
             [indicator.code, indicator.name, indicator.unit, indicator.get_group_display(), parent]
         )
-    output = tempfile.TemporaryFile()  # noqa: SIM115 the response closes it
-    workbook.save(output)
-    output.seek(0)
-    return output
+    return saved(workbook)
 
 
 INDICATOR_RULES = [

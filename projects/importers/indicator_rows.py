@@ -5,14 +5,12 @@ Which place cell is filled says the level: 县市区 a county, 州市 alone a pr
 上海结对区 alone a Shanghai district's pairing, none the whole province.
 """
 
-import datetime
-
 from counties.models import ShanghaiDistrict
 
 from ..indicators import Indicator, IndicatorFigure
 from ..models import MONEY
 from .parsing import FileError, canonical, parse_decimal, text
-from .rows import Column, Places, error_line, header_key, no_nul, parse_year
+from .rows import CellReader, Column, Places, error_line, header_key, no_nul, parse_year
 
 COLUMNS = [
     Column("year", "年度", True, hint=True),
@@ -97,7 +95,7 @@ class Catalogue:
         return found
 
 
-class FigureReader:
+class FigureReader(CellReader):
     """Turns one spreadsheet row into an indicator figure's values, and lists every problem.
 
     `read(row_number, cells)` returns (values, error lines). The values are indicator,
@@ -108,19 +106,8 @@ class FigureReader:
     def __init__(self, header, positions, places, catalogue, today=None):
         if "target" not in positions and "result" not in positions:
             raise FileError("缺少列：“协议数”和“完成数”至少要有一列。")
-        self.header = header
-        self.positions = positions
-        self.places = places
+        super().__init__(header, positions, places, today)
         self.catalogue = catalogue
-        self.last_year = (today or datetime.date.today()).year + 1
-        self.plan = [
-            (key, positions[key][0], positions[key][1], parse)
-            for key, parse in self.parsers
-            if key in positions
-        ]
-
-    def label(self, key):
-        return self.positions[key][1] if key in self.positions else ""
 
     def read(self, row_number, cells):
         errors = []

@@ -182,13 +182,11 @@ CATEGORY_LABELS = "、".join(label for _, label in Project.Category.choices)
 STATUS_LABELS = "、".join(label for _, label in Project.Status.choices)
 
 
-class RowReader:
-    """Turns one spreadsheet row into the values of a Project, and lists every problem.
+class CellReader:
+    """What the readers of both reports share: the header as found, and a plan of which
+    parser reads which cell (`parsers`, in reading order) for the columns the file has."""
 
-    `read(row_number, cells)` returns (field values, error lines); with errors, the values
-    hold only the cells that were valid. Each cell is turned into text once; parsers get
-    both the raw cell (a number or date from XLSX) and that text.
-    """
+    parsers = []
 
     def __init__(self, header, positions, places=None, today=None):
         self.header = header
@@ -202,7 +200,17 @@ class RowReader:
         ]
 
     def label(self, key):
+        """The column's header as written in the file, for error lines."""
         return self.positions[key][1] if key in self.positions else ""
+
+
+class RowReader(CellReader):
+    """Turns one spreadsheet row into the values of a Project, and lists every problem.
+
+    `read(row_number, cells)` returns (field values, error lines); with errors, the values
+    hold only the cells that were valid. Each cell is turned into text once; parsers get
+    both the raw cell (a number or date from XLSX) and that text.
+    """
 
     def read(self, row_number, cells):
         errors = []
