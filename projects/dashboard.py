@@ -150,7 +150,6 @@ class ProjectMoney:
         for row in rows:
             money, count = by_county.get(row["county"], (ZERO, 0))
             by_county[row["county"]] = (money + row["total"], count + row["count"])
-        self.by_county = by_county
         self.parts = {}
         for part in ledger.parts(place):
             ids = ledger.county_ids(part)
@@ -193,8 +192,6 @@ class ProjectMoney:
         self.trend = [
             ("%d年" % y, [project_years.get(y, ZERO), fund_years.get(y, ZERO)]) for y in years
         ]
-        self.total = sum((money for money, _ in by_county.values()), ZERO)
-        self.count = sum(count for _, count in by_county.values())
 
 
 def parts_table(ledger, place, projects):

@@ -76,6 +76,11 @@ class Line:
         return self.counted is not None and self.result is not None and self.counted != self.result
 
     @property
+    def counted_from(self):
+        """Which records the counted result comes from, in words."""
+        return COUNTED_FROM.get(self.indicator.code, "")
+
+    @property
     def parts_differ(self):
         """The place reported a result other than the sum of its parts' results."""
         return (

@@ -235,7 +235,8 @@ def test_the_county_page_shows_the_countys_scorecard(user_client, records):
 
     assertContains(response, "协作指标 <small>2023年")
     assert rate(response, "labour_jobs") == "150.0%"
-    assertContains(response, 'data-indicator="fiscal_aid"')  # counted: 100万元 of funds
+    # Counted from the county's 100万元 of city funds; the cell says from what.
+    assertContains(response, '<td class="num" title="资金：当年下达金额">100</td>', html=False)
     assertNotContains(response, 'data-indicator="consumption_aid"')  # nothing to show
 
 
