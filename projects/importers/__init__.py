@@ -3,17 +3,20 @@ and the admin."""
 
 from .indicator_writing import import_indicator_report
 from .parsing import FileError
+from .refusals import MAX_ERRORS_SHOWN, ImportFailed, RefusalFiles
 from .rollback import RollbackRefused, rollback_batch
 from .rows import COLUMNS, HEADERS
-from .running import ImportFailed, Progress, Report, Source
+from .running import Progress, Report, Source
 from .writing import import_yearly_report
 
 __all__ = [
     "COLUMNS",
     "HEADERS",
+    "MAX_ERRORS_SHOWN",
     "FileError",
     "ImportFailed",
     "Progress",
+    "RefusalFiles",
     "Report",
     "RollbackRefused",
     "Source",

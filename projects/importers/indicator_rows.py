@@ -9,8 +9,18 @@ from counties.models import ShanghaiDistrict
 
 from ..indicators import Indicator, IndicatorFigure
 from ..models import MONEY
-from .parsing import FileError, canonical, parse_decimal, text
-from .rows import CellReader, Column, Places, error_line, header_key, no_nul, parse_year
+from .parsing import SHORT_CHARS, FileError, canonical, parse_decimal, quoted, text
+from .rows import (
+    TOO_LONG,
+    CellReader,
+    Column,
+    Places,
+    error_line,
+    header_key,
+    no_nul,
+    parse_year,
+    too_long,
+)
 
 COLUMNS = [
     Column("year", "年度", True, hint=True),
@@ -53,7 +63,7 @@ class FigurePlaces(Places):
     def district(self, value):
         found = self.districts.get(value) or self.districts.get(canonical(value))
         if found is None:
-            raise ValueError("未知的上海结对区“%s”" % value)
+            raise ValueError("未知的上海结对区“%s”" % quoted(value))
         return found
 
     def outside(self, level, place):
@@ -87,10 +97,11 @@ class Catalogue:
                 self.lookup[header_key(name)] = indicator
 
     def get(self, value):
-        found = self.lookup.get(header_key(value))
+        # A long cell names no indicator; header_key would cost as much as it is long.
+        found = self.lookup.get(header_key(value)) if len(value) <= SHORT_CHARS else None
         if found is None:
             raise ValueError(
-                "未知的指标“%s”（请填写指标代码或名称，见模板中的“填写说明”表）" % value
+                "未知的指标“%s”（请填写指标代码或名称，见模板中的“填写说明”表）" % quoted(value)
             )
         return found
 
@@ -116,6 +127,10 @@ class FigureReader(CellReader):
         width = len(cells)
         for key, index, label, parse in self.plan:
             raw = cells[index] if index < width else None
+            if too_long(raw):
+                filled.add(key)
+                errors.append(error_line(row_number, label, TOO_LONG))
+                continue
             value = text(raw)
             if value:
                 filled.add(key)
@@ -189,9 +204,9 @@ class FigureReader(CellReader):
         try:
             number = parse_decimal(raw, **MONEY)
         except ValueError as error:
-            raise ValueError("%s：“%s”" % (error, value)) from None
+            raise ValueError("%s：“%s”" % (error, quoted(value))) from None
         if number < 0:
-            raise ValueError("不能为负数：“%s”" % value)
+            raise ValueError("不能为负数：“%s”" % quoted(value))
         return number
 
     def note(self, raw, value, values):

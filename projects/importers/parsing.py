@@ -24,6 +24,18 @@ NEUTRALISER = "'"
 # Characters str.strip() keeps but a spreadsheet cell never means: BOM, zero-width space.
 INVISIBLE = "\ufeff\u200b"
 SNIFF_BYTES = 1 << 16
+# Excel's own limit on a cell; a longer one (an XLSX's shared string or a CSV field) is refused.
+MAX_CELL_CHARS = 32767
+# The cells of a row read before its header is found; the header must lie within them.
+MAX_COLUMNS = 200
+# csv's default, set on each read: a field longer ends the file's reading with an error.
+CSV_FIELD_LIMIT = 131072
+# What one CSV record may span (its lines together): 32 cells of Excel's largest.
+MAX_RECORD_CHARS = 1 << 20
+# A cell quoted in an error message is cut to this: the message names it, the file holds it.
+QUOTED_CHARS = 50
+# No code, number, date or name is longer, even in full-width characters (see canonical).
+SHORT_CHARS = 100
 
 
 class FileError(ValidationError):
@@ -143,7 +155,7 @@ def check_xlsx(binary):
 def read_as(binary, kind):
     """Rows of a file that must be `kind` ("csv" or "xlsx"), checked by its content first."""
     check_content(binary, kind)
-    return read_csv(binary) if kind == "csv" else read_xlsx(binary)
+    return Rows(read_csv if kind == "csv" else read_xlsx, binary)
 
 
 def detect_encoding(binary):
@@ -170,24 +182,63 @@ def detect_encoding(binary):
         binary.seek(0)
 
 
-def read_csv(binary):
+class Rows:
+    """The rows of a file as (row number, cells), read as they are iterated.
+
+    A row holds at most `width` cells: MAX_COLUMNS until its header is found, then up to the
+    header's last column (validate narrows it), so that cells far to the right, out at column
+    XFD, are neither kept nor looked at.
+    """
+
+    def __init__(self, read, binary):
+        self.width = MAX_COLUMNS
+        self.rows = read(binary, self)
+
+    def __iter__(self):
+        return self.rows
+
+
+class RecordTooLong(Exception):
+    pass
+
+
+def read_csv(binary, bound):
     """Yields (row_number, cells) for every record; the first record is row 1."""
     encoding = detect_encoding(binary)
     text = io.TextIOWrapper(binary, encoding=encoding, newline="", errors="strict")
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = None
+    used = 0
+
+    def lines():
+        # csv builds a record whole, however many fields it has: bound what it may read.
+        nonlocal used
+        while line := text.readline(MAX_RECORD_CHARS + 1 - used):
+            used += len(line)
+            if used > MAX_RECORD_CHARS:
+                raise RecordTooLong
+            yield line
+
     try:
-        first = text.readline()
+        first = text.readline(MAX_RECORD_CHARS)
         # Excel's "Unicode text" export is tab-separated; its CSV is comma-separated.
         delimiter = "\t" if "\t" in first and "," not in first else ","
         text.seek(0)
-        reader = csv.reader(text, delimiter=delimiter)
-        yield from enumerate(reader, start=1)
+        reader = csv.reader(lines(), delimiter=delimiter)
+        for number, cells in enumerate(reader, start=1):
+            used = 0
+            yield number, cells[: bound.width]
     except UnicodeDecodeError as error:
         raise FileError("文件编码无法识别（支持UTF-8与GBK/GB18030）：%s" % error.reason) from None
+    except RecordTooLong:
+        raise FileError(
+            "CSV格式有误（第%(line)d行）：一行超过%(limit)d个字符"
+            % {"line": reader.line_num + 1, "limit": MAX_RECORD_CHARS}
+        ) from None
     except csv.Error as error:
         reason = str(error)
         if "field larger than field limit" in reason:
-            reason = "单元格超过%d个字符" % csv.field_size_limit()
+            reason = "单元格超过%d个字符" % CSV_FIELD_LIMIT
         where = "（第%d行）" % reader.line_num if reader is not None else ""
         raise FileError("CSV格式有误%s：%s" % (where, reason)) from None
     finally:
@@ -196,7 +247,7 @@ def read_csv(binary):
             text.detach()
 
 
-def read_xlsx(binary):
+def read_xlsx(binary, bound):
     """Yields (row_number, cells) from the first worksheet, as Excel numbers its rows."""
     from openpyxl import load_workbook
 
@@ -211,9 +262,10 @@ def read_xlsx(binary):
         # A stale <dimension> written by some programs would cut the sheet short.
         sheet.reset_dimensions()
         # Rows come in order from row 1; missing ones are filled in empty, without a number.
+        # A row is as wide as its last cell (at most 16,384 cells), and only while it is read.
         for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
             if cells:
-                yield row_number, [excel_text(cell) for cell in cells]
+                yield row_number, [excel_text(cell) for cell in cells[: bound.width]]
     except FileError:
         raise
     except Exception as error:  # the sheet is read while iterating: a damaged zip or XML
@@ -236,7 +288,8 @@ def unreadable(error, what):
 
 def excel_text(value):
     """Excel stores control characters in text as _xHHHH_ (a CR as _x000D_); openpyxl keeps them."""
-    if value.__class__ is str and "_x" in value:
+    # "_" first: a one-character search is many times faster on a long cell.
+    if value.__class__ is str and "_" in value and "_x" in value:
         return unescape(value)
     return value
 
@@ -249,7 +302,14 @@ def read_rows(binary, file_name):
     found = sniff(binary)
     kind = kind_of_name(file_name)
     require_kind(found, kind)
-    return read_csv(binary) if kind == "csv" else read_xlsx(binary)
+    return Rows(read_csv if kind == "csv" else read_xlsx, binary)
+
+
+def quoted(value):
+    """A cell's text as an error message quotes it: cut to QUOTED_CHARS, with "…"."""
+    if len(value) <= QUOTED_CHARS:
+        return value
+    return value[:QUOTED_CHARS] + "…"
 
 
 def text(value):
@@ -277,7 +337,13 @@ def text(value):
 
 
 def canonical(value):
-    """Full-width digits, letters and punctuation as half-width; for codes, numbers, dates."""
+    """Full-width digits, letters and punctuation as half-width; for codes, numbers, dates.
+
+    A value over SHORT_CHARS is left as it is: it matches nothing either way, and normalising
+    it would cost as much as it is long, for each of the thousands of cells that may share it.
+    """
+    if len(value) > SHORT_CHARS:
+        return value
     return unicodedata.normalize("NFKC", value).strip()
 
 
@@ -293,6 +359,8 @@ def parse_decimal(value, max_digits, decimal_places):
         number = Decimal("%.15g" % value)
     else:
         raw = text(value)
+        if len(raw) > SHORT_CHARS:
+            raise ValueError("不是数字")
         if not raw.isascii():
             raw = canonical(raw)
         raw = raw.replace(" ", "")
@@ -329,6 +397,8 @@ def parse_integer(value):
             return int(value)
         raise ValueError("不是整数")
     raw = text(value)
+    if len(raw) > SHORT_CHARS:
+        raise ValueError("不是整数")
     if raw.isdigit() and raw.isascii():
         return int(raw)
     raw = canonical(raw).replace(",", "")
@@ -345,7 +415,7 @@ def parse_date(value):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > SHORT_CHARS:
         raise ValueError("不是日期")
     if len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:

@@ -9,11 +9,14 @@ from counties.models import FIRST_YEAR, County, Prefecture, scope_filter
 
 from ..models import MONEY, Project
 from .parsing import (
+    MAX_CELL_CHARS,
+    SHORT_CHARS,
     FileError,
     canonical,
     parse_date,
     parse_decimal,
     parse_integer,
+    quoted,
     text,
 )
 
@@ -46,6 +49,11 @@ HEADERS = [column.header for column in COLUMNS]
 FIELDS = [c.key for c in COLUMNS if c.key != "prefecture"]
 # How many leading rows may hold a title before the header row.
 HEADER_SEARCH_ROWS = 10
+# A longer cell is no header (theirs are a few characters, spaces and all).
+MAX_HEADER_CHARS = 100
+TOO_LONG = "单元格内容超过%d个字符，已拒绝" % MAX_CELL_CHARS
+# One message whether or not the project exists, so that it tells nothing of other scopes.
+OUTSIDE_SCOPE = "项目编号“%s”不在您的数据范围内"
 
 
 def header_key(header):
@@ -79,7 +87,10 @@ def find_header(rows, columns=COLUMNS):
     """
     lookup = header_lookup(columns)
     for row_number, cells in rows:
-        matched = [lookup.get(header_key(cell)) for cell in cells]
+        matched = [
+            lookup.get(header_key(cell)) if len(text(cell)) <= MAX_HEADER_CHARS else None
+            for cell in cells
+        ]
         if sum(1 for column in matched if column) >= 2:
             positions = layout(row_number, cells, matched, columns)
             return [text(cell) for cell in cells], positions, rows
@@ -92,6 +103,21 @@ def find_header(rows, columns=COLUMNS):
             "names": "".join("“%s”" % c.header for c in columns if c.hint),
         }
     )
+
+
+def header_width(header, positions):
+    """How many cells of a row are kept: up to the header's last column, known or not (the
+    refused rows go back to the sender with their own columns too)."""
+    last = max(index for index, _ in positions.values())
+    for index in range(len(header) - 1, last, -1):
+        if header[index]:
+            return index + 1
+    return last + 1
+
+
+def too_long(raw):
+    """Whether a cell is longer than Excel allows: refused before any rule reads it."""
+    return raw.__class__ is str and len(raw) > MAX_CELL_CHARS
 
 
 def layout(row_number, cells, matched, columns=COLUMNS):
@@ -135,7 +161,7 @@ class Places:
         value = canonical(value)
         prefecture = self.prefectures.get(value)
         if prefecture is None:
-            raise ValueError("未知的州市“%s”" % value)
+            raise ValueError("未知的州市“%s”" % quoted(value))
         return prefecture
 
     def county(self, value, prefecture):
@@ -154,7 +180,15 @@ class Places:
             return found[0]
         if found:
             raise ValueError("县市区“%s”重名，请同时填写州市或改用区划代码" % value)
-        raise ValueError("未知的县市区“%s”" % value)
+        raise ValueError("未知的县市区“%s”" % quoted(value))
+
+    def foreign_code(self, code):
+        """Whether a project code starts with the division code of a county outside the
+        scope: codes are conventionally county code + year + sequence (530828202300100001)."""
+        if self.allowed is None or len(code) < 6:
+            return False
+        county = self.counties.get(canonical(code[:6]))
+        return county is not None and county.pk not in self.allowed
 
 
 def choice_lookup(choices):
@@ -218,6 +252,9 @@ class RowReader(CellReader):
         width = len(cells)
         for key, index, label, parse in self.plan:
             raw = cells[index] if index < width else None
+            if too_long(raw):
+                errors.append(error_line(row_number, label, TOO_LONG))
+                continue
             try:
                 values[key] = parse(self, raw, text(raw), values)
             except ValueError as error:
@@ -258,7 +295,10 @@ class RowReader(CellReader):
         return county
 
     def code(self, raw, value, values):
-        return required_text(value, CODE_LENGTH)
+        code = required_text(value, CODE_LENGTH)
+        if self.places.foreign_code(code):
+            raise ValueError(OUTSIDE_SCOPE % code)
+        return code
 
     def name(self, raw, value, values):
         return required_text(value, NAME_LENGTH)
@@ -288,7 +328,7 @@ class RowReader(CellReader):
         except ValueError:
             number = -1
         if not 0 <= number <= 2_147_483_647:
-            raise ValueError("须为不小于0的整数，而不是“%s”" % value)
+            raise ValueError("须为不小于0的整数，而不是“%s”" % quoted(value))
         return number
 
     def date(self, raw, value, values):
@@ -298,7 +338,7 @@ class RowReader(CellReader):
             return parse_date(raw)
         except ValueError as error:
             raise ValueError(
-                "%s：“%s”（可写作2022-03-01、2022/3/1或2022年3月1日）" % (error, value)
+                "%s：“%s”（可写作2022-03-01、2022/3/1或2022年3月1日）" % (error, quoted(value))
             ) from None
 
     def notes(self, raw, value, values):
@@ -331,7 +371,8 @@ def parse_year(raw, value, last_year):
     except ValueError:
         year = None
     if year is None or not FIRST_YEAR <= year <= last_year:
-        raise ValueError("年度须为%d至%d之间的整数，而不是“%s”" % (FIRST_YEAR, last_year, value))
+        message = "年度须为%d至%d之间的整数，而不是“%s”"
+        raise ValueError(message % (FIRST_YEAR, last_year, quoted(value)))
     return year
 
 
@@ -359,11 +400,11 @@ def choice(value, lookup, allowed):
     if not value:
         raise ValueError("不能为空")
     found = lookup.get(value)
-    if found is None:
+    if found is None and len(value) <= SHORT_CHARS:
         value = canonical(value)
         found = lookup.get(value) or lookup.get(value.lower())
     if found is None:
-        raise ValueError("未知的取值“%s”（可填：%s）" % (value, allowed))
+        raise ValueError("未知的取值“%s”（可填：%s）" % (quoted(value), allowed))
     return found
 
 
@@ -371,7 +412,7 @@ def money(raw, value):
     try:
         amount = parse_decimal(raw, **MONEY)
     except ValueError as error:
-        raise ValueError("%s：“%s”" % (error, value)) from None
+        raise ValueError("%s：“%s”" % (error, quoted(value))) from None
     if amount < 0:
-        raise ValueError("金额不能为负数：“%s”" % value)
+        raise ValueError("金额不能为负数：“%s”" % quoted(value))
     return amount

@@ -17,24 +17,11 @@ from counties.models import AuditEntry
 
 from ..models import ImportBatch
 from .parsing import FileError, read_rows
-from .rows import find_header
+from .rows import find_header, header_width
 
 # Serializes imports (and undoing them) on PostgreSQL; SQLite serializes writers by itself.
 LOCK_KEY = 0x68756A696E  # "hujin"
 PREVIEW_ROWS = 100
-
-
-class ImportFailed(Exception):
-    """The files were refused as a whole; `errors` holds every problem, one line each.
-
-    `bad_rows` holds (file name, header cells, row number, cells, error lines) for every
-    refused row, so that a sender can be given back just those rows to fix.
-    """
-
-    def __init__(self, errors, bad_rows=()):
-        super().__init__("\n".join(errors))
-        self.errors = errors
-        self.bad_rows = bad_rows
 
 
 class DryRun(Exception):
@@ -53,6 +40,8 @@ class FileReport:
     # then the cells the report type shows, e.g. code, name, year, county, Shanghai funds)
     preview: list = field(default_factory=list)
     batch: ImportBatch | None = None
+    # Each column's header as written in the file, by key, for error lines found later.
+    labels: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -94,7 +83,8 @@ class Progress:
 
 @dataclass
 class Source:
-    """A report to import: its name, its SHA-256, and a way to read its rows, each time anew."""
+    """A report to import: its name, its SHA-256, and a way to read its rows (parsing.Rows),
+    each time anew."""
 
     name: str
     sha256: str
@@ -138,15 +128,15 @@ def in_one_transaction(work, *, dry_run):
         pass
 
 
-def validate(files, report, progress, *, columns, reader, keep):
-    """Reads and checks every row of every file; raises ImportFailed listing every problem.
+def validate(files, report, progress, *, columns, reader, keep, findings):
+    """Reads and checks every row of every file; raises ImportFailed listing the problems.
 
     `reader(header, positions)` makes the row reader of a file: its `read(number, cells)`
     returns (values, error lines), `key(values)` what must be unique across the files (or
     None) and `duplicate(number, where, values)` the error line of a repeated key. Until
-    the first error, `keep(file index, row number, values)` gets every valid row.
+    the first error, `keep(file index, row number, values)` gets every valid row. Problems go
+    to `findings` (a Findings), which keeps what it shows and files away the rest.
     """
-    errors, bad_rows = [], []
     seen = {}  # key → file index << 32 | row number: one small int per key keeps memory low
     several = len(files) > 1
     for index, (source, file_report) in enumerate(zip(files, report.files, strict=True)):
@@ -155,9 +145,13 @@ def validate(files, report, progress, *, columns, reader, keep):
         progress.restart()
         count = 0
         try:
-            header, positions, rows = find_header(iter(source.read()), columns)
-            row_reader = reader(header, positions)
-            for number, cells in rows:
+            rows = source.read()
+            header, positions, rest = find_header(iter(rows), columns)
+            # From here on, a row holds only the cells up to the header's last column.
+            rows.width = header_width(header, positions)
+            file_report.labels = {key: label for key, (_, label) in positions.items()}
+            row_reader = reader(header[: rows.width], positions)
+            for number, cells in rest:
                 if is_empty(cells):
                     continue
                 count += 1
@@ -171,22 +165,24 @@ def validate(files, report, progress, *, columns, reader, keep):
                         where = "%s %s" % (files[first >> 32].name, where)
                     problems.insert(0, row_reader.duplicate(number, where, values))
                 if problems:
-                    errors.extend(prefix + line for line in problems)
-                    bad_rows.append((name, row_reader.header, number, cells, problems))
-                elif not errors:
+                    findings.refused_row(row_reader.header, number, cells, problems, prefix)
+                elif not findings.count:
                     keep(index, number, values)
                 progress("已校验", name, count)
         except FileError as error:
-            errors.extend(prefix + message for message in error.messages)
+            for message in error.messages:
+                findings.error(prefix + message)
         progress("已校验", name, count, final=True)
         file_report.rows = count
-    if errors:
-        raise ImportFailed(errors, bad_rows)
+    findings.fail_if_any()
 
 
 def is_empty(cells):
     """A row with nothing in it but spaces; spreadsheets are full of them."""
-    return not any(cells) or not "".join([str(c) for c in cells if c is not None]).strip()
+    if not any(cells):
+        return True
+    # Cell by cell, never joined: a row of long cells costs no copy of them.
+    return not any(c.strip() if c.__class__ is str else c is not None for c in cells)
 
 
 def new_batch(kind, file_report, user, channel, now):

@@ -13,7 +13,8 @@ from projects.importers import ImportFailed, Progress
 class ReportImportCommand(BaseCommand):
     """Imports the files named on the command line with `importer` (an import_…_report
     function); prints a line per file and, last, created=N updated=M unchanged=K. On failure,
-    every error goes to stderr and the command exits non-zero, having written nothing."""
+    the first errors go to stderr (MAX_ERRORS_SHOWN of them, then how many more there are)
+    and the command exits non-zero, having written nothing."""
 
     importer = None
 
@@ -37,9 +38,9 @@ class ReportImportCommand(BaseCommand):
         except ImportFailed as failure:
             for line in failure.errors:
                 self.stderr.write(line)
-            raise CommandError(
-                "导入失败：共%d处错误，未写入任何数据。" % len(failure.errors)
-            ) from None
+            if failure.unlisted:
+                self.stderr.write(failure.unlisted_line)
+            raise CommandError("导入失败：共%d处错误，未写入任何数据。" % failure.count) from None
         finally:
             for handle in handles:
                 handle.close()
