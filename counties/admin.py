@@ -2,20 +2,20 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.http import Http404
 
 from .models import (
     AuditEntry,
     County,
     Pairing,
     Prefecture,
-    Scope,
     ShanghaiDistrict,
     Village,
+    audit_place,
     scope_filter,
 )
 
@@ -54,10 +54,13 @@ def record(request, obj, action, before, after):
     names = [name for name in after or before if before.get(name) != after.get(name)]
     if action == AuditEntry.Action.CHANGE and not names:
         return
+    county_id, prefecture_id = audit_place(obj)
     AuditEntry.objects.create(
         user=request.user,
         channel=AuditEntry.Channel.ADMIN,
         action=action,
+        county_id=county_id,
+        prefecture_id=prefecture_id,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
         object_repr=str(obj)[:300],
@@ -171,21 +174,9 @@ class ScopedInline(NarrowedChoices, admin.TabularInline):
     """An inline whose foreign-key choices are narrowed like its screen's."""
 
 
-class ScopeInline(admin.StackedInline):
-    model = Scope
-    can_delete = False
-    filter_horizontal = ["prefectures", "counties", "districts"]
-    verbose_name_plural = "数据范围（可查看和处理的地区）"
-
-
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class HujinUserAdmin(UserAdmin):
-    """Users with their roles (groups) and their scope on one screen."""
-
-    inlines = [ScopeInline]
+# Users, roles and scopes: who may administer which users (counties/user_admin.py). That
+# module builds on the audit helpers above, so it is imported here, once they exist.
+from .user_admin import HujinUserAdmin, RoleAdmin, ScopeInline  # noqa: E402, F401
 
 
 @admin.register(Prefecture)
@@ -279,6 +270,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "object_id", "user__username"]
     date_hierarchy = "at"
 
+    def get_queryset(self, request):
+        # Entries of records inside the scope only, by the place written with each entry;
+        # user administration to superusers only.
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -287,3 +283,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's 在前台查看 shortcut (/admin/r/…), behind the same check as the record's
+    admin page: its model admin's permission and scoped queryset. Anything else is a 404, so
+    the redirect names no record outside the user's scope."""
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    model = content_type.model_class() if content_type else None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404("没有这条记录，或它不在您的数据范围内。")
+    try:
+        visible = model_admin.get_queryset(request).filter(pk=object_id).exists()
+    except (ValueError, ValidationError):
+        visible = False
+    if not visible:
+        raise Http404("没有这条记录，或它不在您的数据范围内。")
+    return shortcut(request, content_type_id, object_id)

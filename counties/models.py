@@ -220,6 +220,26 @@ class Pairing(models.Model):
         return self.county or self.prefecture
 
 
+PROJECTS_NAMED = 5  # in a refusal, the first few projects by code; the rest are counted
+
+
+def projects_named(projects):
+    """A few of the projects for a refusal: "2个项目（2023-LC-001、2023-LC-002）", or the first
+    five and their number, "2023-LC-001、…等12个项目". Two queries at most."""
+    codes = list(projects.order_by("code").values_list("code", flat=True)[: PROJECTS_NAMED + 1])
+    if len(codes) <= PROJECTS_NAMED:
+        return "%d个项目（%s）" % (len(codes), "、".join(codes))
+    return "%s等%d个项目" % ("、".join(codes[:PROJECTS_NAMED]), projects.count())
+
+
+def moved_from(obj):
+    """The county id a saved record has in the database, or None for a new one."""
+    if obj.pk is None:
+        return None
+    saved = type(obj)._default_manager.filter(pk=obj.pk)
+    return saved.values_list("county_id", flat=True).first()
+
+
 class Village(models.Model):
     name = models.CharField("村名", max_length=40)
     county = models.ForeignKey(
@@ -247,6 +267,18 @@ class Village(models.Model):
     def clean(self):
         if self.is_border_xiaokang and self.county_id and not self.county.is_border:
             raise ValidationError({"is_border_xiaokang": "边境小康村须位于边境县。"})
+        # A project and its village are in one county (Project.clean); the projects come
+        # through the reverse relation, since this app does not import projects.
+        if self.county_id and moved_from(self) not in (None, self.county_id):
+            elsewhere = self.projects.exclude(county_id=self.county_id)
+            if elsewhere.exists():
+                raise ValidationError(
+                    {
+                        "county": "该村登记有%(projects)s，所属县市区不能改为%(county)s："
+                        "项目须与所在村在同一县市区，请先在这些项目中取消该村。"
+                        % {"projects": projects_named(elsewhere), "county": self.county}
+                    }
+                )
 
 
 class Scope(models.Model):
@@ -279,6 +311,8 @@ class Scope(models.Model):
     class Meta:
         verbose_name = "数据范围"
         verbose_name_plural = "数据范围"
+        # Held by a role, not by a scope: which records the pages show is the scope's part.
+        permissions = [("browse", "可浏览页面与下载导出")]
 
     def __str__(self):
         return "%s的数据范围" % self.user
@@ -320,7 +354,53 @@ def scope_filter(user, county="county", prefecture=None):
     return condition
 
 
+# The records of user administration: their entries are shown to superusers only.
+USER_ADMINISTRATION = [("auth", "user"), ("auth", "group"), ("counties", "scope")]
+
+
+def audit_place(obj):
+    """(county id, prefecture id) of the place a record belongs to, for its audit entries:
+    its county; or, for a record of a whole prefecture, that prefecture; else (None, None),
+    a record of the province (districts, indicators) or of no place (users)."""
+    if isinstance(obj, County):
+        return obj.pk, None
+    if isinstance(obj, Prefecture):
+        return None, obj.pk
+    county_id = getattr(obj, "county_id", None)
+    if county_id is None and getattr(obj, "project_id", None):  # a fund allocation
+        county_id = obj.project.county_id
+    prefecture_id = None if county_id else getattr(obj, "prefecture_id", None)
+    return county_id, prefecture_id
+
+
+def user_administration():
+    """The entries of user administration, as a filter."""
+    condition = Q(pk__in=[])
+    for app_label, model in USER_ADMINISTRATION:
+        condition |= Q(content_type__app_label=app_label, content_type__model=model)
+    return condition
+
+
 class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The entries of records inside the user's scope, by the place written with each
+        entry (so a deleted record's entries stay where the record was); user administration
+        only to superusers. No join."""
+        if user.is_superuser:
+            return self
+        return self.exclude(user_administration()).filter(
+            scope_filter(user, "county", "prefecture")
+        )
+
+    def outside(self, user):
+        """The entries of records outside the user's scope: the complement of visible_to.
+        A negated lookup keeps the entries without a place, which are outside any county."""
+        if user.is_superuser:
+            return self.none()
+        users = user_administration()
+        inside = scope_filter(user, "county", "prefecture")
+        return self.filter(users | ~inside) if inside else self.filter(users)
+
     def for_object(self, obj):
         """The entries of one record, newest first; joins the user."""
         content_type = ContentType.objects.get_for_model(obj)
@@ -359,6 +439,13 @@ class AuditEntry(models.Model):
     object_repr = models.CharField("记录", max_length=300)
     changes = models.JSONField("变更内容", default=dict, help_text="字段：[修改前, 修改后]")
     import_batch_id = models.PositiveIntegerField("导入批次", null=True, blank=True, db_index=True)
+    # Where the record was when the entry was written (audit_place): the entry's scope.
+    county = models.ForeignKey(
+        County, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="县市区"
+    )
+    prefecture = models.ForeignKey(
+        Prefecture, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="州市"
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

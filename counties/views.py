@@ -1,21 +1,69 @@
 import datetime
+import functools
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import County, Pairing, scope_filter
+from .models import County, Pairing, Scope, scope_filter
 
 PAGE_SIZES = (10, 50, 100, 200)
 COUNTY_PROJECTS_SHOWN = 20
+# Reading the browsing pages and exports: the 查看者 role has it, and so do 录入员 and
+# 系统管理员, whose roles include reading; 导入员 does not.
+BROWSE_PERMISSION = "counties.browse"
 
 
-class ScopedMixin:
+def reader_refusal(user):
+    """Why `user` may not read the browsing pages and exports, in words; None if it may.
+
+    The one rule for every page and export outside the admin: the 查看者 role (the
+    counties.browse permission) and a 数据范围 (a superuser needs neither)."""
+    if user.is_superuser:
+        return None
+    if not user.has_perm(BROWSE_PERMISSION):
+        return "您的账号没有浏览数据的权限（需要“查看者”角色），请联系系统管理员。"
+    try:
+        user.scope  # noqa: B018 cached on the user: scope_filter() reads it again for free
+    except Scope.DoesNotExist:
+        return "您的账号还没有设置数据范围，看不到任何记录，请联系系统管理员。"
+    return None
+
+
+def check_reader(request):
+    """Raises PermissionDenied (a 403 page in Chinese) unless the user may read."""
+    refusal = reader_refusal(request.user)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def reader_required(view):
+    """check_reader for a function view."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        check_reader(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class ReaderRequiredMixin:
+    """check_reader for a class-based view, before anything is read."""
+
+    def dispatch(self, request, *args, **kwargs):
+        check_reader(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedMixin(ReaderRequiredMixin):
     """Only the records inside the user's scope (counties.models.scope_filter): lists leave
-    the others out, and a detail page of another scope's record is a 404."""
+    the others out, and a detail page of another scope's record is a 404. Only readers get
+    that far (ReaderRequiredMixin)."""
 
     scope_county = "county"
     scope_prefecture = None
@@ -155,8 +203,11 @@ class CountyDetailView(ScopedMixin, DetailView):
     template_name = "counties/county_detail.html"
 
     def get_context_data(self, **kwargs):
-        county = self.object
-        projects = county.projects
+        # The county is inside the user's scope, and so is what is registered in it; every
+        # list goes through the scope all the same, as on the other pages.
+        county, user = self.object, self.request.user
+        in_scope = scope_filter(user)
+        projects = county.projects.filter(in_scope)
         by_year = projects.values("year", "category").annotate(
             count=Count("pk"), total=Sum("shanghai_funds")
         )
@@ -167,9 +218,11 @@ class CountyDetailView(ScopedMixin, DetailView):
             projects=projects.with_place().order_by("-year", "code")[:COUNTY_PROJECTS_SHOWN],
             project_totals=projects.aggregate(count=Count("pk"), total=Sum("shanghai_funds")),
             by_year=year_category_table(list(by_year.order_by()), projects.model.Category.choices),
-            funds=county.funds.with_allocated().order_by("-year", "source"),
-            cadres=county.cadres.on_post(timezone.localdate()).select_related("batch"),
-            parks=county.parks.select_related("partner_district"),
-            villages=county.villages.all(),
+            funds=county.funds.filter(in_scope).with_allocated().order_by("-year", "source"),
+            cadres=county.cadres.filter(scope_filter(user, prefecture="prefecture"))
+            .on_post(timezone.localdate())
+            .select_related("batch"),
+            parks=county.parks.filter(in_scope).select_related("partner_district"),
+            villages=county.villages.filter(in_scope),
             **kwargs,
         )

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from counties.admin import view_on_site
 from projects.urls import dashboard_urlpatterns, fund_urlpatterns, park_urlpatterns
 from projects.views import HomeView
 
@@ -25,6 +26,9 @@ account_urlpatterns = [
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include(account_urlpatterns)),
+    # Answers before the admin's own shortcut (reversed as admin:view_on_site), behind the
+    # record's scope.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("counties/", include("counties.urls")),
     path("personnel/", include("personnel.urls")),

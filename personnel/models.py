@@ -1,8 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from counties.models import County, Prefecture, ShanghaiDistrict
+from counties.models import County, Prefecture, ShanghaiDistrict, projects_named
 
 
 class Batch(models.Model):
@@ -122,6 +123,36 @@ class Cadre(models.Model):
 
     def get_absolute_url(self):
         return reverse("personnel:detail", args=[self.pk])
+
+    def serves(self, county):
+        """Whether the cadre may be responsible for projects of the county: posted to the
+        county itself, or to its whole prefecture."""
+        if self.county_id:
+            return self.county_id == county.pk
+        return self.prefecture_id is not None and self.prefecture_id == county.prefecture_id
+
+    def clean(self):
+        # Posted to one place exactly: the constraint says so when it is not.
+        if bool(self.county_id) == bool(self.prefecture_id) or self.pk is None:
+            return
+        saved = Cadre.objects.filter(pk=self.pk).values_list("county_id", "prefecture_id").first()
+        if saved in (None, (self.county_id, self.prefecture_id)):
+            return
+        # The projects come through the reverse relation: this app does not import projects.
+        if self.county_id:
+            field, place = "county", self.county
+            elsewhere = self.projects.exclude(county_id=self.county_id)
+        else:
+            field, place = "prefecture", self.prefecture
+            elsewhere = self.projects.exclude(county__prefecture_id=self.prefecture_id)
+        if elsewhere.exists():
+            raise ValidationError(
+                {
+                    field: "该干部负责%(projects)s，派驻地不能改为%(place)s：负责干部须派驻在"
+                    "项目所在县市区或其州市，请先在这些项目中取消该干部。"
+                    % {"projects": projects_named(elsewhere), "place": place}
+                }
+            )
 
 
 class ExchangePosting(models.Model):

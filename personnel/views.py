@@ -1,6 +1,7 @@
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from counties.models import scope_filter
 from counties.views import FilteredListMixin, ScopedMixin
 
 from .filters import CadreFilter
@@ -20,6 +21,8 @@ class CadreDetailView(ScopedMixin, DetailView):
     template_name = "personnel/cadre_detail.html"
 
     def get_context_data(self, **kwargs):
-        # Through the reverse relation: personnel does not import projects.
-        projects = self.object.projects.select_related("county").order_by("-year", "code")
+        # Through the reverse relation: personnel does not import projects. A cadre posted to
+        # a prefecture serves projects in any of its counties, some perhaps outside the scope.
+        projects = self.object.projects.filter(scope_filter(self.request.user))
+        projects = projects.select_related("county").order_by("-year", "code")
         return super().get_context_data(projects=projects, **kwargs)

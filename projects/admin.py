@@ -11,9 +11,11 @@ from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
 from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
+from counties.models import scope_filter
 
-from .forms import IndicatorFigureForm, ReportConfirmForm, ReportImportForm
+from .forms import IndicatorFigureForm, ProjectAdminForm, ReportConfirmForm, ReportImportForm
 from .importers import RollbackRefused, rollback_batch
+from .importers.refusals import UNLISTED
 from .models import (
     Fund,
     FundAllocation,
@@ -31,13 +33,17 @@ from .resources import (
     UploadStorage,
     YearlyReportResource,
     bad_rows_path,
+    errors_path,
 )
 
 
 class ReportImportMixin(ImportMixin):
     """A yearly report's import on import-export's upload → preview → confirm screens, with
     our engine (the resource's `run`, see projects/resources.py), the blank templates and the
-    download of a refused file's rows."""
+    downloads of a refused file's rows and of its full list of errors."""
+
+    # Errors listed in the message of an import refused at the confirm step.
+    CONFIRM_ERRORS_SHOWN = 10
 
     formats = [ReportCSV, ReportXLSX]
     skip_admin_log = True  # every import is recorded as an ImportBatch instead
@@ -64,6 +70,11 @@ class ReportImportMixin(ImportMixin):
                 self.admin_site.admin_view(self.bad_rows_view),
                 name=self.url_name("import_bad_rows"),
             ),
+            path(
+                "import/errors/<str:token>.txt",
+                self.admin_site.admin_view(self.errors_view),
+                name=self.url_name("import_errors"),
+            ),
         ]
         return extra + super().get_urls()
 
@@ -81,12 +92,20 @@ class ReportImportMixin(ImportMixin):
 
     def bad_rows_view(self, request, token):
         """The rows of a refused upload, each with its errors, for the sender to fix."""
-        if not self.has_import_permission(request):
+        return self.refusal_file(request, bad_rows_path(token), "需修改的行.csv")
+
+    def errors_view(self, request, token):
+        """Every error of a refused upload, when there were more than the page lists."""
+        return self.refusal_file(request, errors_path(token), "全部错误.txt")
+
+    def refusal_file(self, request, path, filename):
+        if not self.has_import_permission(request) or path is None:
             raise Http404
-        path = bad_rows_path(token)
-        if path is None or not path.is_file():
-            raise Http404
-        return FileResponse(open(path, "rb"), as_attachment=True, filename="需修改的行.csv")  # noqa: SIM115
+        try:
+            file = open(path, "rb")  # noqa: SIM115 closed by the response
+        except FileNotFoundError:  # never made, or swept (resources.sweep)
+            raise Http404 from None
+        return FileResponse(file, as_attachment=True, filename=filename)
 
     def add_success_message(self, result, request):
         file = result.file
@@ -105,7 +124,7 @@ class ReportImportMixin(ImportMixin):
 
     def write_to_tmp_storage(self, import_file, input_format):
         storage = UploadStorage(read_mode="rb")
-        storage.save_chunks(import_file.chunks())
+        storage.save_chunks(import_file.chunks(), import_file.name)
         return storage
 
     def import_action(self, request, **kwargs):
@@ -131,9 +150,11 @@ class ReportImportMixin(ImportMixin):
     def process_result(self, result, request):
         if result.has_errors():
             # Passed at the preview, refused now: the database changed in between.
-            errors = result.failure.errors
-            shown = "；".join(errors[:10]) + ("……" if len(errors) > 10 else "")
-            messages.error(request, "导入失败，未写入任何数据：%s" % shown)
+            failure, limit = result.failure, self.CONFIRM_ERRORS_SHOWN
+            shown = failure.errors[:limit]
+            if failure.count > len(shown):
+                shown.append(UNLISTED % (failure.count - len(shown)))
+            messages.error(request, "导入失败，未写入任何数据：%s" % "；".join(shown))
             return HttpResponseRedirect(reverse("admin:" + self.url_name("import")))
         return super().process_result(result, request)
 
@@ -144,6 +165,10 @@ class AllocationInline(ScopedInline):
     autocomplete_fields = ["fund"]
     verbose_name = "资金分配"
     verbose_name_plural = "资金分配（每笔资金的分配合计不能超过该资金金额）"
+
+    def get_queryset(self, request):
+        # Allocations of funds outside the user's scope are neither shown nor touched.
+        return super().get_queryset(request).filter(scope_filter(request.user, "fund__county"))
 
 
 @admin.register(Project)
@@ -172,6 +197,13 @@ class ProjectAdmin(ReportImportMixin, ScopedAdmin):
         ("说明", {"fields": ["description", "notes", "cadres"]}),
         ("记录", {"fields": ["created_at", "updated_at", "import_batch"], "classes": ["collapse"]}),
     ]
+
+    form = ProjectAdminForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
 
     @admin.display(description="上海援助资金（万元）", ordering="shanghai_funds")
     def funds(self, obj):
@@ -207,6 +239,10 @@ class FundAdmin(ScopedAdmin):
 @admin.register(FundAllocation)
 class FundAllocationAdmin(ScopedAdmin):
     scope_county = "project__county"
+
+    def scope(self, request):
+        # Both ends inside the scope: the project's county and the fund's.
+        return super().scope(request) & scope_filter(request.user, "fund__county")
 
     list_display = ["fund", "project", "amount"]
     list_filter = ["fund__source", "fund__year", "fund__county__prefecture"]
@@ -337,6 +373,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ["file_name", "file_sha256", "user__username"]
     date_hierarchy = "imported_at"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -367,7 +406,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     def rollback_view(self, request, pk):
         if request.method != "POST" or not self.may_roll_back(request):
             raise PermissionDenied
-        batch = get_object_or_404(ImportBatch, pk=pk)
+        batch = get_object_or_404(self.get_queryset(request), pk=pk)
         try:
             restored, deleted = rollback_batch(batch=batch, user=request.user)
         except RollbackRefused as refusal:

@@ -15,10 +15,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from counties.models import scope_filter
+from counties.views import reader_required
 
 from .forms import year_field
-from .importers.exporting import saved
-from .importers.parsing import neutralise
+from .importers.exporting import safe_row, saved
 from .indicators import IndicatorFigure
 from .models import ZERO, Fund, Project
 from .scorecard import PROVINCE, Ledger, Place
@@ -40,17 +40,24 @@ class DashboardForm(forms.Form):
     year = year_field()
     place = forms.CharField(label="地点", required=False, max_length=12)
 
-    def chosen(self, today):
+    def chosen(self, today, user):
         """(year, place code): the valid ones asked for, else the latest year and no place."""
         self.is_valid()  # cleaned_data keeps the valid fields of an invalid form
         cleaned = getattr(self, "cleaned_data", {})
-        return cleaned.get("year") or default_year(today), cleaned.get("place") or ""
+        return cleaned.get("year") or default_year(today, user), cleaned.get("place") or ""
 
 
-def default_year(today):
-    """The latest year with figures up to this one: the dashboard opens on something to read."""
+def visible_figures(user):
+    """The indicator figures of places inside the user's scope; no join."""
+    return IndicatorFigure.objects.filter(scope_filter(user, prefecture="prefecture"))
+
+
+def default_year(today, user):
+    """The latest year with figures in the user's scope up to this one: the dashboard opens
+    on something to read."""
     latest = (
-        IndicatorFigure.objects.filter(year__lte=today.year)
+        visible_figures(user)
+        .filter(year__lte=today.year)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
@@ -82,10 +89,11 @@ def find_place(ledger, code):
     raise Http404("没有这个地点，或它不在您的数据范围内。")
 
 
+@reader_required
 def dashboard(request):
     today = timezone.localdate()
     form = DashboardForm(request.GET or None)
-    year, code = form.chosen(today)
+    year, code = form.chosen(today, request.user)
     ledger = Ledger(year, request.user)
     place = find_place(ledger, code)
     lines = ledger.scorecard(place)
@@ -97,7 +105,7 @@ def dashboard(request):
         {
             "form": form,
             "year": year,
-            "years": year_choices(today, year),
+            "years": year_choices(request.user, today, year),
             "place": place,
             "place_code": place.obj.code if place.obj else "",
             "place_options": place_options(ledger),
@@ -123,8 +131,12 @@ def is_headline(line):
     return line.indicator.parent_id is None and line.result is not None
 
 
-def year_choices(today, chosen):
-    years = set(IndicatorFigure.objects.values_list("year", flat=True).distinct().order_by())
+def year_choices(user, today, chosen):
+    """The years with figures or projects in the user's scope, this year and the one shown."""
+    figures = visible_figures(user)
+    projects = Project.objects.filter(scope_filter(user))
+    years = set(figures.values_list("year", flat=True).distinct().order_by())
+    years |= set(projects.values_list("year", flat=True).distinct().order_by())
     years |= {today.year, chosen}
     return sorted(years, reverse=True)
 
@@ -317,12 +329,13 @@ EXPORT_HEADERS = [
 ]
 
 
+@reader_required
 def dashboard_export(request):
     """Every indicator at the place and at each of its parts, one row each, as XLSX."""
     from openpyxl import Workbook
 
     form = DashboardForm(request.GET or None)
-    year, code = form.chosen(timezone.localdate())
+    year, code = form.chosen(timezone.localdate(), request.user)
     ledger = Ledger(year, request.user)
     place = find_place(ledger, code)
     workbook = Workbook(write_only=True)
@@ -330,7 +343,7 @@ def dashboard_export(request):
     sheet.append(EXPORT_HEADERS)
     for part in [place, *ledger.parts(place)]:
         for line in ledger.scorecard(part):
-            sheet.append(export_row(year, part, line))
+            sheet.append(safe_row(export_row(year, part, line)))
     output = saved(workbook)
     name = "协作指标-%d-%s.xlsx" % (year, place.name)
     return FileResponse(output, as_attachment=True, filename=name)
@@ -354,5 +367,5 @@ def export_row(year, place: Place, line):
         amount(line.summed),
         amount(line.counted),
         None if line.rate is None else float(line.rate),
-        neutralise(line.note),
+        line.note,
     ]

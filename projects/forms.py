@@ -1,13 +1,15 @@
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from counties.filters import YEAR_ERROR
 from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
+from personnel.models import Cadre
 
 from .importers import FileError
 from .importers.parsing import require_kind, sniff
-from .models import IndicatorFigure, Project
+from .models import IndicatorFigure, Project, cadres_elsewhere
 from .resources import UploadStorage
 
 
@@ -23,15 +25,16 @@ def year_field():
 
 
 class YearForm(forms.Form):
-    """The landing page's year picker: the years that have projects, this year, and the one
-    asked for."""
+    """The landing page's year picker: the years that have projects in the user's scope,
+    this year, and the one asked for."""
 
     year = year_field()
 
-    def __init__(self, *args, today, **kwargs):
+    def __init__(self, *args, today, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        years = set(Project.objects.values_list("year", flat=True).distinct().order_by())
+        projects = Project.objects.filter(scope_filter(user))
+        years = set(projects.values_list("year", flat=True).distinct().order_by())
         years.add(today.year)
         if self.is_valid() and self.cleaned_data["year"]:
             years.add(self.cleaned_data["year"])
@@ -76,13 +79,25 @@ class ReportImportForm(ImportForm):
 
 
 class ReportConfirmForm(ConfirmImportForm):
-    """The confirm step: it may only name an upload this site stored at the preview."""
+    """The confirm step: it may only name an upload this site stored at the preview. The
+    file's name is the one stored with the upload; what the page posts back is ignored."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["original_file_name"].required = False
 
     def clean_import_file_name(self):
         name = super().clean_import_file_name()
         if not UploadStorage(name=name).exists():
             raise forms.ValidationError("上传的文件已导入或已过期，请重新上传。")
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("import_file_name")
+        if name:
+            cleaned["original_file_name"] = UploadStorage(name=name).original_name()
+        return cleaned
 
 
 class IndicatorFigureForm(forms.ModelForm):
@@ -112,4 +127,57 @@ class IndicatorFigureForm(forms.ModelForm):
         scoped = self.user is not None and scope_filter(self.user, "pk")
         if scoped and level in (IndicatorFigure.Level.PROVINCE, IndicatorFigure.Level.PAIRING):
             self.add_error("level", "全省和上海区结对的指标须由数据范围为全省的用户录入。")
+        return cleaned
+
+
+class ProjectAdminForm(forms.ModelForm):
+    """A project in the admin. Its cadres must serve its county (cadres_elsewhere(); a
+    many-to-many field is set after the model's clean(), so the form checks them). The cadre
+    choices hold only the user's scope (NarrowedChoices); the project's cadres outside it are
+    neither shown nor dropped, but kept as they are. `user` is set per request by the admin."""
+
+    user = None
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "category",
+            "year",
+            "status",
+            "county",
+            "village",
+            "park",
+            "start_date",
+            "end_date",
+            "shanghai_funds",
+            "other_funds",
+            "beneficiaries",
+            "description",
+            "notes",
+            "cadres",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        county, cadres = cleaned.get("county"), cleaned.get("cadres")
+        if cadres is None:
+            return cleaned
+        hidden = Cadre.objects.none()
+        in_scope = scope_filter(self.user, prefecture="prefecture") if self.user else Q()
+        if self.instance.pk and in_scope:
+            hidden = self.instance.cadres.exclude(in_scope)
+            cleaned["cadres"] = Cadre.objects.filter(Q(pk__in=cadres) | Q(pk__in=hidden))
+        if county is None:
+            return cleaned
+        for message in cadres_elsewhere(county, cadres.select_related("county", "prefecture")):
+            self.add_error("cadres", message)
+        outside = sum(not cadre.serves(county) for cadre in hidden)
+        if outside:
+            self.add_error(
+                "county",
+                "该项目另有%(count)d名负责干部在您的数据范围以外，不能负责%(county)s的项目；"
+                "请联系数据范围更大的用户修改。" % {"count": outside, "county": county},
+            )
         return cleaned

@@ -4,12 +4,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from counties.models import FIRST_YEAR, LAST_YEAR, County, ShanghaiDistrict, Village
+from counties.models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    AuditEntry,
+    County,
+    Scope,
+    ShanghaiDistrict,
+    Village,
+    moved_from,
+    projects_named,
+)
 from personnel.models import Cadre
 
 # Amounts are 万元 as the reports write them; four decimals keep them exact to the yuan.
@@ -93,6 +103,33 @@ class IndustrialPark(models.Model):
     def get_absolute_url(self):
         return reverse("parks:detail", args=[self.pk])
 
+    def clean(self):
+        # A project and its park are in one county (Project.clean).
+        if self.county_id and moved_from(self) not in (None, self.county_id):
+            elsewhere = self.projects.exclude(county_id=self.county_id)
+            if elsewhere.exists():
+                raise ValidationError(
+                    {
+                        "county": "园区内登记有%(projects)s，所在县市区不能改为%(county)s："
+                        "项目须与所属园区在同一县市区，请先在这些项目中取消所属园区。"
+                        % {"projects": projects_named(elsewhere), "county": self.county}
+                    }
+                )
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The batches whose every written record is inside the user's scope (by their audit
+        entries' places); a batch that wrote nothing, to its importer and province-wide users
+        only. Superusers see all. Subqueries on the audit trail, no join."""
+        if user.is_superuser:
+            return self
+        written = AuditEntry.objects.filter(import_batch_id=OuterRef("pk"))
+        outside = AuditEntry.objects.outside(user).filter(import_batch_id=OuterRef("pk"))
+        everywhere = Scope.objects.filter(user=user, everywhere=True).exists()
+        shown = Q(Exists(written)) | Q(user=user) if not everywhere else Q()
+        return self.filter(~Exists(outside)).filter(shown)
+
 
 class ImportBatch(models.Model):
     """One file imported: who, when, which file, and what it did."""
@@ -131,6 +168,8 @@ class ImportBatch(models.Model):
         related_name="+",
         verbose_name="撤销人",
     )
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入批次"
@@ -266,10 +305,45 @@ class Project(models.Model):
         return (self.code,)
 
     def clean(self):
+        # What a project links to is in its county, so that whoever may see the project may
+        # see them too. Its cadres (many-to-many, set after this) are checked by
+        # cadres_elsewhere(), its allocations by FundAllocation.clean().
+        errors = {}
         if self.village_id and self.county_id and self.village.county_id != self.county_id:
-            raise ValidationError({"village": "所选村不在该县市区。"})
+            errors["village"] = (
+                "所选村不在该县市区。%(village)s位于%(place)s，项目在%(county)s。"
+                % {
+                    "village": self.village.township + self.village.name,
+                    "place": self.village.county,
+                    "county": self.county,
+                }
+            )
         if self.park_id and self.county_id and self.park.county_id != self.county_id:
-            raise ValidationError({"park": "所选园区不在该县市区。"})
+            errors["park"] = "所选园区不在该县市区。%(park)s位于%(place)s，项目在%(county)s。" % {
+                "park": self.park,
+                "place": self.park.county,
+                "county": self.county,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+def cadres_elsewhere(county, cadres):
+    """A message for each of the cadres posted neither to the county nor to its whole
+    prefecture, who cannot be responsible for a project there. A project's cadres are set
+    after its clean(), so its forms call this with the cadres chosen."""
+    return [
+        "干部“%(cadre)s”派驻在%(place)s，不能负责%(county)s的项目："
+        "负责干部须派驻在%(county)s或%(prefecture)s。"
+        % {
+            "cadre": cadre.name,
+            "place": cadre.county or cadre.prefecture,
+            "county": county,
+            "prefecture": county.prefecture,
+        }
+        for cadre in cadres
+        if not cadre.serves(county)
+    ]
 
 
 class FundQuerySet(models.QuerySet):
@@ -350,6 +424,19 @@ class Fund(models.Model):
         return f"{self.year}年 {self.county} {source}{donor} {plain(self.amount)}万元"
 
     def clean(self):
+        # A fund goes to projects of its own county (FundAllocation.clean).
+        if self.county_id and moved_from(self) not in (None, self.county_id):
+            elsewhere = Project.objects.filter(pk__in=self.allocations.values("project")).exclude(
+                county_id=self.county_id
+            )
+            if elsewhere.exists():
+                raise ValidationError(
+                    {
+                        "county": "该资金已分配给%(projects)s，受援县市区不能改为%(county)s："
+                        "资金只能分配给本县市区的项目，请先删除这些资金分配。"
+                        % {"projects": projects_named(elsewhere), "county": self.county}
+                    }
+                )
         if self.pk and self.amount is not None:
             allocated = self.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
             if self.amount < allocated:

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from counties.models import AuditEntry, Pairing, scope_filter
-from counties.views import FilteredListMixin, ScopedMixin
+from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
 from personnel.models import Cadre
 
 from .filters import FundFilter, ParkFilter, ProjectFilter
@@ -23,7 +23,7 @@ def money_total(field):
     return Sum(field, default=ZERO, output_field=models.DecimalField(**MONEY))
 
 
-class HomeView(TemplateView):
+class HomeView(ReaderRequiredMixin, TemplateView):
     """Headline totals for one year (`year`, default this year) and the ways into the lists."""
 
     template_name = "home.html"
@@ -31,7 +31,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         user = self.request.user
-        form = YearForm(self.request.GET or None, today=today)
+        form = YearForm(self.request.GET or None, today=today, user=user)
         year = form.chosen_year()
         # A past year's cadres are those on post at its end; this year's, those on post today.
         on_post = min(today, datetime.date(year, 12, 31))
@@ -63,21 +63,67 @@ class ProjectDetailView(ScopedMixin, DetailView):
     template_name = "projects/project_detail.html"
 
     def get_context_data(self, **kwargs):
-        project = self.object
-        allocations = project.allocations.select_related("fund").order_by(
-            "fund__source", "-fund__year", "pk"
+        # The project is inside the user's scope. What it links to goes through the scope
+        # too, so that the page names no record whose own page the user may not open: a
+        # cadre posted to the prefecture is outside a county's scope, and records entered
+        # before the links were checked (Project.clean) may be anywhere.
+        project, user = self.object, self.request.user
+        allocations = (
+            project.allocations.filter(scope_filter(user, "fund__county"))
+            .select_related("fund")
+            .order_by("fund__source", "-fund__year", "pk")
         )
         return super().get_context_data(
             allocations=allocations,
             by_source=sum_by_source(allocations),
             partners=partner_districts(project),
-            cadres=project.cadres.with_place(),
-            history=AuditEntry.objects.for_object(project)[:HISTORY_SHOWN],
+            cadres=project.cadres.with_place().filter(scope_filter(user, prefecture="prefecture")),
+            park=in_scope(user, project.park),
+            village=in_scope(user, project.village),
+            history=history_in_scope(project, user),
             **kwargs,
         )
 
 
 HISTORY_SHOWN = 20
+
+
+def in_scope(user, record):
+    """The record (a park or village) when its county is inside the user's scope, else None;
+    one query when the scope is not the whole province."""
+    condition = scope_filter(user)
+    if record is None or not condition:
+        return record
+    return (
+        record if type(record)._default_manager.filter(condition, pk=record.pk).exists() else None
+    )
+
+
+def history_in_scope(project, user):
+    """The project's latest audit entries. A change of its cadres names them: those outside
+    the user's scope are counted instead ("另2名数据范围以外的干部"); one query for all."""
+    entries = list(AuditEntry.objects.for_object(project)[:HISTORY_SHOWN])
+    named = {name for e in entries for names in e.changes.get("cadres", ()) for name in names or ()}
+    if not named:
+        return entries
+    # The audit trail names a cadre as str(cadre), "姓名（类别）".
+    names = {name.rsplit("（", 1)[0] for name in named}
+    cadres = Cadre.objects.filter(scope_filter(user, prefecture="prefecture"), name__in=names)
+    visible = {str(cadre) for cadre in cadres}
+    for entry in entries:
+        if "cadres" in entry.changes:
+            entry.changes["cadres"] = [cadre_names(n, visible) for n in entry.changes["cadres"]]
+    return entries
+
+
+def cadre_names(names, visible):
+    """A list of cadres in words, those not in `visible` counted; None for none."""
+    if names is None:
+        return None
+    shown = [name for name in names if name in visible]
+    if len(shown) < len(names):
+        shown.append("另%d名数据范围以外的干部" % (len(names) - len(shown)))
+    return "、".join(shown) or None
 
 
 def sum_by_source(allocations):
@@ -117,7 +163,8 @@ class ParkDetailView(ScopedMixin, DetailView):
     template_name = "projects/park_detail.html"
 
     def get_context_data(self, **kwargs):
-        projects = self.object.projects.with_place().order_by("-year", "code")
+        projects = self.object.projects.filter(scope_filter(self.request.user))
+        projects = projects.with_place().order_by("-year", "code")
         return super().get_context_data(projects=projects, **kwargs)
 
 
@@ -135,6 +182,7 @@ class FundListView(FilteredListMixin, FilterView):
         return queryset.totals()
 
 
+@reader_required
 def export(request, fmt):
     """The filtered project list in the yearly report format (CSV or XLSX); imports back as is."""
     projects = Project.objects.with_place().filter(scope_filter(request.user))
@@ -144,7 +192,9 @@ def export(request, fmt):
             "%s：%s" % (filterset.form.fields[name].label, "".join(errors))
             for name, errors in filterset.form.errors.items()
         )
-        return HttpResponseBadRequest("筛选条件有误：%s" % problems, content_type="text/plain")
+        return HttpResponseBadRequest(
+            "筛选条件有误：%s" % problems, content_type="text/plain; charset=utf-8"
+        )
     projects = filterset.qs
     file_name = "沪滇协作项目-%s.%s" % (timezone.localdate().strftime("%Y%m%d"), fmt)
     if fmt == "csv":

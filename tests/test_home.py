@@ -101,7 +101,7 @@ def test_home_page_runs_a_fixed_number_of_queries(
     user_client, county, django_assert_max_num_queries
 ):
     # Session, user, the picker's years, projects (count and sum in one), cadres, parks.
-    with django_assert_max_num_queries(7):  # with the user's scope
+    with django_assert_max_num_queries(9):  # with the user's role and scope
         response = user_client.get(HOME)
     assert response.status_code == 200
 

@@ -14,10 +14,13 @@ import sys
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
+
+from counties.models import Scope
 
 LOGIN = reverse("login")
 ADMIN_LOGIN = reverse("admin:login")
@@ -246,7 +249,11 @@ def test_the_login_page_is_chinese(client):
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_user("zhangwei", password=PASSWORD, is_staff=True)
+    """A staff 查看者 of the province: one who may read the site and enter the admin."""
+    user = django_user_model.objects.create_user("zhangwei", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="查看者"))
+    Scope.objects.create(user=user, everywhere=True)
+    return user
 
 
 def log_in(client, username, password, address="10.0.0.1", url=LOGIN):

@@ -78,18 +78,30 @@ def xlsx_file(projects):
             date_cell = WriteOnlyCell(sheet, value)
             date_cell.number_format = "yyyy-mm-dd"
             return date_cell
-        value = neutralise(value)
-        if isinstance(value, str) and ESCAPED.search(value):
-            # XML turns a raw CR into LF and cannot hold other control characters (openpyxl
-            # refuses them); Excel writes them as _xHHHH_, and so do we. The import reads
-            # them back.
-            value = ESCAPED.sub(lambda match: "_x%04X_" % ord(match.group()), value)
-        return value
+        return xlsx_value(value)
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
         sheet.append([cell(value) for value in cells(project)])
     guide_sheet(workbook, COLUMNS, RULES)
     return saved(workbook)
+
+
+def xlsx_value(value):
+    """A value as an XLSX cell may safely hold it: text that Excel would run as a formula is
+    neutralised (every text cell hujin writes goes through here or csv_text), control
+    characters escaped; numbers and dates unchanged."""
+    value = neutralise(value)
+    if isinstance(value, str) and ESCAPED.search(value):
+        # XML turns a raw CR into LF and cannot hold other control characters (openpyxl
+        # refuses them); Excel writes them as _xHHHH_, and so do we. The import reads them
+        # back.
+        value = ESCAPED.sub(lambda match: "_x%04X_" % ord(match.group()), value)
+    return value
+
+
+def safe_row(values):
+    """A row of xlsx_value cells, for sheet.append()."""
+    return [xlsx_value(value) for value in values]
 
 
 def guide_sheet(workbook, columns, rules):
@@ -98,7 +110,9 @@ def guide_sheet(workbook, columns, rules):
     guide = workbook.create_sheet("填写说明")
     guide.append(["列名", "英文别名", "是否必填", "说明"])
     for column, rule in zip(columns, rules, strict=True):
-        guide.append([column.header, column.key, "必填" if column.required else "选填", rule])
+        guide.append(
+            safe_row([column.header, column.key, "必填" if column.required else "选填", rule])
+        )
     return guide
 
 
@@ -148,7 +162,15 @@ def indicator_xlsx_file(indicators):
     for indicator in indicators:
         parent = indicator.parent.name if indicator.parent else ""
         guide.append(
-            [indicator.code, indicator.name, indicator.unit, indicator.get_group_display(), parent]
+            safe_row(
+                [
+                    indicator.code,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.get_group_display(),
+                    parent,
+                ]
+            )
         )
     return saved(workbook)
 

@@ -24,6 +24,7 @@ from .indicator_rows import (
     FigureReader,
     place_name,
 )
+from .refusals import Findings
 from .running import (
     PREVIEW_ROWS,
     FileReport,
@@ -40,14 +41,21 @@ BULK_SIZE = 1000
 
 
 def import_indicator_report(
-    *, files, user=None, channel=ImportBatch.Channel.COMMAND, dry_run=False, progress=None
+    *,
+    files,
+    user=None,
+    channel=ImportBatch.Channel.COMMAND,
+    dry_run=False,
+    progress=None,
+    refusal=None,
 ):
     """Imports indicator reports; all files are written in one transaction, or none.
 
     `files` is a list of Sources or of (name, seekable binary file) pairs; `user` limits
     the places to their scope (None: everywhere). A blank 协议数, 完成数 or 备注 keeps the
-    stored value. Raises ImportFailed with every error; returns a Report. A dry run reports
-    the same counts and preview, and writes nothing.
+    stored value. Raises ImportFailed with the first errors and their count; with `refusal`
+    (RefusalFiles), the refused rows and the full list of errors are written there. Returns
+    a Report. A dry run reports the same counts and preview, and writes nothing.
     """
     files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
@@ -61,6 +69,7 @@ def import_indicator_report(
         columns=COLUMNS,
         reader=reader,
         keep=lambda index, number, values: rows[index].append((number, values)),
+        findings=Findings(refusal),
     )
 
     def work():
@@ -184,6 +193,8 @@ def write(plan, file_report, user, channel):
     entries = [
         entry(
             action=AuditEntry.Action.CREATE,
+            county_id=figure.county_id,
+            prefecture_id=None if figure.county_id else figure.prefecture_id,
             object_id=str(figure.pk),
             object_repr=figure_repr(values),
             changes=created_changes(figure, values),
@@ -193,6 +204,8 @@ def write(plan, file_report, user, channel):
     entries += [
         entry(
             action=AuditEntry.Action.CHANGE,
+            county_id=figure.county_id,
+            prefecture_id=None if figure.county_id else figure.prefecture_id,
             object_id=str(figure.pk),
             object_repr=figure_repr(values),
             changes={**changes, "import_batch": [earlier[figure.pk], batch.pk]},

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from counties.models import AuditEntry, County
+from counties.models import AuditEntry, County, scope_filter
 
 from ..models import ImportBatch, Project
 from .running import lock
@@ -26,8 +26,9 @@ def rollback_batch(*, batch, user):
     get their earlier values back, in one transaction, each step in the audit trail.
 
     Refuses (RollbackRefused) a batch of another report type (indicator reports cannot be
-    undone yet), a batch already undone, or one whose projects anything touched later (an
-    admin edit, another import, a fund allocation): undoing would then destroy newer work.
+    undone yet), a batch already undone, one with projects outside the user's scope (named),
+    or one whose projects anything touched later (an admin edit, another import, a fund
+    allocation): undoing would then destroy newer work.
     Returns the number of projects restored and deleted.
     """
     content_type = ContentType.objects.get_for_model(Project)
@@ -45,12 +46,29 @@ def rollback_batch(*, batch, user):
             AuditEntry.objects.filter(import_batch_id=batch.pk, content_type=content_type)
         )
         ids = [entry.object_id for entry in entries]
+        inside = scope_filter(user)  # Q() for everywhere: exclude(Q()) would exclude all
+        outside = Project.objects.filter(pk__in=[int(i) for i in ids]).exclude(inside)
+        outside = ["%s %s" % p for p in outside.values_list("code", "name")] if inside else []
+        if outside:
+            raise RollbackRefused(
+                "以下项目不在您的数据范围内，不能撤销本批导入：%s。" % "、".join(sorted(outside)),
+                sorted(outside),
+            )
         last = max((entry.pk for entry in entries), default=0)
         later = AuditEntry.objects.filter(content_type=content_type, object_id__in=ids, pk__gt=last)
         touched = set(later.values_list("object_repr", flat=True))
         created = [int(e.object_id) for e in entries if e.action == AuditEntry.Action.CREATE]
-        allocated = Project.objects.filter(pk__in=created, allocations__isnull=False)
-        touched |= {"%s %s" % pair for pair in allocated.values_list("code", "name")}
+        # A fund allocation leaves no entry on its project: one on a created project, or on
+        # a project the batch moved to another county (undoing would move it away from the
+        # allocation's fund), is newer work too.
+        moved = [
+            int(e.object_id)
+            for e in entries
+            if e.action == AuditEntry.Action.CHANGE
+            and e.changes.get("county", [None, None])[0] != e.changes.get("county", [None, None])[1]
+        ]
+        allocated = Project.objects.filter(pk__in=created + moved, allocations__isnull=False)
+        touched |= {"%s %s" % pair for pair in allocated.distinct().values_list("code", "name")}
         if touched:
             raise RollbackRefused(
                 "以下项目在本批导入之后又被修改过，无法撤销：%s。" % "、".join(sorted(touched)),
@@ -58,12 +76,12 @@ def rollback_batch(*, batch, user):
             )
         now = timezone.now()
         counties = dict(County.objects.values_list("code", "pk"))
-        restored = [
-            restore(entry, counties)
+        restored = {
+            entry.pk: restore(entry, counties)
             for entry in entries
             if entry.action == AuditEntry.Action.CHANGE
-        ]
-        Project.objects.bulk_update(restored, [*RESTORED, "updated_at"], batch_size=2000)
+        }
+        Project.objects.bulk_update(restored.values(), [*RESTORED, "updated_at"], batch_size=2000)
         Project.objects.filter(pk__in=created).delete()
         AuditEntry.objects.bulk_create(
             AuditEntry(
@@ -78,6 +96,8 @@ def rollback_batch(*, batch, user):
                 object_repr=entry.object_repr,
                 changes={name: [new, old] for name, (old, new) in entry.changes.items()},
                 import_batch_id=batch.pk,
+                # Where the project is after the undo; a deleted one, where it was.
+                county_id=restored[entry.pk].county_id if entry.pk in restored else entry.county_id,
             )
             for entry in entries
         )

@@ -13,14 +13,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from counties.models import AuditEntry
+from counties.models import AuditEntry, Village
+from personnel.models import Cadre
 
-from ..models import ImportBatch, Project, plain
-from .rows import COLUMNS, Places, RowReader, error_line
+from ..models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
+from .refusals import Findings
+from .rows import COLUMNS, OUTSIDE_SCOPE, Places, RowReader, error_line
 from .running import (
     PREVIEW_ROWS,
     FileReport,
-    ImportFailed,
     Progress,
     Report,
     audit_channel,
@@ -63,25 +64,42 @@ STAGING_TYPES = {
 
 
 def import_yearly_report(
-    *, files, user=None, channel=ImportBatch.Channel.COMMAND, dry_run=False, progress=None
+    *,
+    files,
+    user=None,
+    channel=ImportBatch.Channel.COMMAND,
+    dry_run=False,
+    progress=None,
+    refusal=None,
 ):
     """Imports yearly project reports; all files are written in one transaction, or none.
 
     `files` is a list of Sources or of (name, seekable binary file) pairs. Raises
-    ImportFailed with every error; returns a Report. A dry run reports the same counts and
-    preview, and writes nothing.
+    ImportFailed with the first errors and their count; with `refusal` (RefusalFiles), the
+    refused rows and the full list of errors are written there. Returns a Report. A dry run
+    reports the same counts and preview, and writes nothing.
     """
     files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
     progress = progress or Progress()
+    findings = Findings(refusal)
 
     def work():
         places = Places(user)
         with Staging() as staging:
             reader = functools.partial(RowReader, places=places)
-            validate(files, report, progress, columns=COLUMNS, reader=reader, keep=staging.add)
+            validate(
+                files,
+                report,
+                progress,
+                columns=COLUMNS,
+                reader=reader,
+                keep=staging.add,
+                findings=findings,
+            )
             staging.flush()
-            staging.check_scope(files, places.allowed)
+            staging.check_scope(files, report, places.allowed, findings)
+            staging.check_links(files, report, findings)
             for index, file_report in enumerate(report.files):
                 progress.restart()
                 staging.compare(index, file_report)
@@ -144,30 +162,86 @@ class Staging:
         operator = "IS DISTINCT FROM" if self.postgres else "IS NOT"
         return " OR ".join("p.%s %s t.%s" % (c, operator, c) for c in WRITTEN)
 
-    def check_scope(self, files, allowed):
-        """Refuses rows that would change a project of a county outside the user's scope."""
+    def check_scope(self, files, report, allowed, findings):
+        """Refuses rows that would change a project of a county outside the user's scope,
+        in the words of RowReader.code: nothing tells whether such a project exists."""
         if allowed is None:
             return
         outside = "NOT IN (%s)" % ", ".join(["%s"] * len(allowed)) if allowed else "IS NOT NULL"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT t.file_index, t.row_number, t.code, c.name FROM %s t"
-                " JOIN %s p ON p.code = t.code JOIN counties_county c ON c.id = p.county_id"
-                " WHERE p.county_id %s ORDER BY t.file_index, t.row_number"
-                % (STAGING, Project._meta.db_table, outside),
-                list(allowed),
-            )
-            rows = cursor.fetchall()
         several = len(files) > 1
-        errors = [
-            ("%s " % files[index].name if several else "")
-            + error_line(
-                number, "项目编号", "项目“%s”登记在数据范围以外的“%s”，不能修改" % (code, county)
+        # A server-side cursor on PostgreSQL: the rows are read as they are reported.
+        with connection.chunked_cursor() as cursor:
+            sql = (
+                "SELECT t.file_index, t.row_number, t.code FROM %s t"
+                " JOIN %s p ON p.code = t.code WHERE p.county_id %s"
+                " ORDER BY t.file_index, t.row_number"
             )
-            for index, number, code, county in rows
-        ]
-        if errors:
-            raise ImportFailed(errors)
+            cursor.execute(sql % (STAGING, Project._meta.db_table, outside), list(allowed))
+            while rows := cursor.fetchmany(1000):
+                for index, number, code in rows:
+                    label = report.files[index].labels.get("code", "项目编号")
+                    line = error_line(number, label, OUTSIDE_SCOPE % code)
+                    findings.error(("%s " % files[index].name if several else "") + line)
+        findings.fail_if_any()
+
+    def check_links(self, files, report, findings):
+        """Refuses rows that would move a project to another county while it has a park,
+        village, cadre or fund allocation that does not serve the new one (see
+        Project.clean): the report does not carry those, so they would be left behind."""
+        tables = {
+            "project": Project._meta.db_table,
+            "park": IndustrialPark._meta.db_table,
+            "village": Village._meta.db_table,
+            "allocation": FundAllocation._meta.db_table,
+            "fund": Fund._meta.db_table,
+            "project_cadres": Project.cadres.through._meta.db_table,
+            "cadre": Cadre._meta.db_table,
+        }
+        links = {
+            "所属园区": "EXISTS (SELECT 1 FROM {park} k WHERE k.id = p.park_id"
+            " AND k.county_id <> t.county_id)",
+            "村": "EXISTS (SELECT 1 FROM {village} v WHERE v.id = p.village_id"
+            " AND v.county_id <> t.county_id)",
+            "负责干部": "EXISTS (SELECT 1 FROM {project_cadres} pc"
+            " JOIN {cadre} d ON d.id = pc.cadre_id WHERE pc.project_id = p.id"
+            " AND NOT ((d.county_id IS NOT NULL AND d.county_id = t.county_id)"
+            " OR (d.prefecture_id IS NOT NULL AND d.prefecture_id = new.prefecture_id)))",
+            "资金分配": "EXISTS (SELECT 1 FROM {allocation} a JOIN {fund} f ON f.id = a.fund_id"
+            " WHERE a.project_id = p.id AND f.county_id <> t.county_id)",
+        }
+        flags = ", ".join(
+            "CASE WHEN %s THEN 1 ELSE 0 END AS f%d" % (sql.format(**tables), i)
+            for i, sql in enumerate(links.values())
+        )
+        sql = (
+            "SELECT * FROM (SELECT t.file_index, t.row_number, t.code, old.name, new.name, %s"
+            " FROM %s t JOIN %s p ON p.code = t.code"
+            " JOIN counties_county old ON old.id = p.county_id"
+            " JOIN counties_county new ON new.id = t.county_id"
+            " WHERE p.county_id <> t.county_id) moved WHERE %s"
+            " ORDER BY file_index, row_number"
+            % (
+                flags,
+                STAGING,
+                tables["project"],
+                " OR ".join("moved.f%d = 1" % i for i in range(len(links))),
+            )
+        )
+        several = len(files) > 1
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(1000):
+                for index, number, code, old, new, *found in rows:
+                    linked = "、".join(name for name, hit in zip(links, found, strict=True) if hit)
+                    message = (
+                        "项目“%(code)s”登记在%(old)s，已关联的%(linked)s不属于%(new)s，"
+                        "县市区不能改为%(new)s；请先在管理后台取消这些关联"
+                        % {"code": code, "old": old, "linked": linked, "new": new}
+                    )
+                    label = report.files[index].labels.get("county", "县市区")
+                    line = error_line(number, label, message)
+                    findings.error(("%s " % files[index].name if several else "") + line)
+        findings.fail_if_any()
 
     def compare(self, index, file_report):
         """Counts what the file would create and update; keeps a preview of those rows."""
@@ -249,12 +323,13 @@ class Audit:
         )
         return "%s_object(%s)" % (prefix, items)
 
-    def insert(self, action, changes, source):
+    def insert(self, action, changes, county, source):
+        """`county`: the SQL of the county the project is in once written (the entry's scope)."""
         return (
             "INSERT INTO %s (at, user_id, channel, action, content_type_id, object_id,"
-            " object_repr, changes, import_batch_id)"
+            " object_repr, changes, import_batch_id, county_id)"
             " SELECT %%s, %%s, %%s, '%s', %%s, CAST(p.id AS TEXT), p.code || ' ' || p.name, %s,"
-            " %%s %s" % (AuditEntry._meta.db_table, action, changes, source)
+            " %%s, %s %s" % (AuditEntry._meta.db_table, action, changes, county, source)
         )
 
     def params(self, *extra):
@@ -268,6 +343,7 @@ class Audit:
         return self.insert(
             "change",
             self.json(pairs),
+            "t.county_id",
             "FROM %s p JOIN %s t ON p.code = t.code"
             " JOIN counties_county old ON old.id = p.county_id"
             " JOIN counties_county new ON new.id = t.county_id"
@@ -280,6 +356,7 @@ class Audit:
         return self.insert(
             "create",
             self.json(pairs),
+            "p.county_id",
             "FROM %s p JOIN counties_county c ON c.id = p.county_id"
             " WHERE p.import_batch_id = %d AND p.created_at = %%s"
             % (Project._meta.db_table, self.batch.pk),

@@ -20,7 +20,7 @@ def number_filter(value):
 def county_scorecard(context, county):
     """The county's targets and results for the latest year with figures (the county page)."""
     request = context["request"]
-    year = default_year(timezone.localdate())
+    year = default_year(timezone.localdate(), request.user)
     ledger = Ledger(year, request.user, county=county)
     place = Place(IndicatorFigure.Level.COUNTY, county)
     lines = [line for line in ledger.scorecard(place) if shown(line)]

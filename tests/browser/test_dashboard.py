@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import django.apps
 import pytest
+from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -31,6 +32,7 @@ def indicators():
 @pytest.fixture
 def reader(django_user_model):
     user = django_user_model.objects.create_user("reader", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="查看者"))
     Scope.objects.create(user=user, everywhere=True)
     return user
 

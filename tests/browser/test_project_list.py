@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from counties.models import County, Prefecture, Scope
@@ -20,6 +21,7 @@ PASSWORD = "浏览器测试-密码-2023"
 @pytest.fixture
 def reader(django_user_model):
     user = django_user_model.objects.create_user("reader", password=PASSWORD)
+    user.groups.add(Group.objects.get(name="查看者"))
     Scope.objects.create(user=user, everywhere=True)
     return user
 

@@ -15,7 +15,7 @@ from projects.models import Fund, FundAllocation, IndustrialPark, Project
 # Session, user, the county, one query for each of its six lists, and two for the project totals
 # (all years, and by year and category); the scorecard: the year, the county, the indicators,
 # the figures, and funds, cadres and parks counted.
-PAGE_QUERIES = 19  # with the user's scope
+PAGE_QUERIES = 21  # with the user's role and scope
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 
@@ -44,7 +44,8 @@ def test_county_list_groups_lancang_under_puer(user_client):
 
 @pytest.mark.usefixtures("reference")
 def test_county_list_runs_four_queries(user_client, django_assert_num_queries):
-    with django_assert_num_queries(4):  # session, user, scope, counties with their prefectures
+    # session, user, the role's permissions (user's, groups'), scope, counties with prefectures
+    with django_assert_num_queries(6):
         user_client.get(reverse("counties:list"))
 
 

@@ -15,7 +15,7 @@ from tests.pages import html, select_options
 LIST = reverse("personnel:list")
 # Session, user, checking the prefecture and county codes, count, rows, and the prefecture,
 # county and batch choices.
-LIST_QUERIES = 10  # with the user's scope
+LIST_QUERIES = 12  # with the user's role and scope
 NAME_LINK = re.compile(r'<td><a href="/personnel/\d+/">([^<]+)</a></td>')
 D = datetime.date(2024, 7, 1)
 
@@ -185,9 +185,8 @@ def test_cadre_list_and_page_queries_do_not_grow_with_their_rows(
         params = {"prefecture": "530800", "county": "530828", "on_post": "2024-07-01"}
         with django_assert_max_num_queries(LIST_QUERIES) as list_queries:
             listed = user_client.get(LIST, {**params, "page_size": size})
-        with django_assert_max_num_queries(
-            5
-        ) as page_queries:  # session, user, scope, cadre, projects
+        # session, user, the role's permissions (two), scope, cadre, projects
+        with django_assert_max_num_queries(7) as page_queries:
             page = user_client.get(zhang.get_absolute_url())
         assert len(names(listed)) == size
         assert html(page).count('<li><a href="/projects/') == size

@@ -216,18 +216,6 @@ def test_an_xlsx_upload_updates_what_a_csv_left(admin_client, good_file):
 # Roles and scopes
 
 
-@pytest.fixture
-def roles(db):
-    """The roles, put back as their migrations made them if a flush removed them."""
-    import importlib
-
-    from django.apps import apps
-
-    if not Group.objects.filter(name="导入员").exists():
-        importlib.import_module("projects.migrations.0005_roles").create_roles(apps, None)
-        importlib.import_module("projects.migrations.0009_indicator_catalogue").grant(apps, None)
-
-
 def staff(client, django_user_model, role, **scope):
     user = django_user_model.objects.create_user(role, is_staff=True)
     user.groups.add(Group.objects.get(name=role))

@@ -17,9 +17,9 @@ from tests.pages import html, project_codes, select_options
 LIST = reverse("projects:list")
 # Session, user, checking the prefecture and county codes asked for, count, sum of Shanghai aid,
 # the page's rows, and the prefecture and county choices.
-LIST_QUERIES = 10  # with the user's scope
+LIST_QUERIES = 12  # with the user's role and scope
 # Session, user, project, allocations, pairings, cadres.
-DETAIL_QUERIES = 8  # with the user's scope and the project's history
+DETAIL_QUERIES = 10  # with the user's role, scope and the project's history
 
 
 @pytest.fixture

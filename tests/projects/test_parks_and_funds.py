@@ -14,7 +14,7 @@ from tests.pages import html, project_codes
 PARKS = reverse("parks:list")
 FUNDS = reverse("funds:list")
 # Session, user, checking the prefecture and county codes, count, totals, rows, two choice lists.
-LIST_QUERIES = 10  # with the user's scope
+LIST_QUERIES = 12  # with the user's role and scope
 PARK_LINK = re.compile(r'<td><a href="/parks/\d+/">([^<]+)</a>')
 FUND_ROW = re.compile(r"<tr>\s*<td>(\d{4})</td>.*?<td>([^<]+)</td>\s*<td>[^<]*</td>\s*<td>", re.S)
 
@@ -142,9 +142,8 @@ def test_park_list_and_page_queries_do_not_grow_with_their_rows(
         )
         with django_assert_max_num_queries(LIST_QUERIES) as list_queries:
             listed = user_client.get(PARKS, {"county": "530828", "page_size": size})
-        with django_assert_max_num_queries(
-            5
-        ) as page_queries:  # session, user, scope, park, projects
+        # session, user, the role's permissions (two), scope, park, projects
+        with django_assert_max_num_queries(7) as page_queries:
             page = user_client.get(park.get_absolute_url())
         assert len(park_names(listed)) == size
         assert len(project_codes(page)) == size
