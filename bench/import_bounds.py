@@ -322,7 +322,7 @@ def admin(args, path, figures):
     user = get_user_model().objects.create_superuser("bench", "", "bench-password")
     client = Client()
     client.force_login(user)
-    model = "projects_project" if args.kind == "yearly" else "projects_indicatorfigure"
+    model = "projects_project" if args.kind == "yearly" else "indicators_indicatorfigure"
     fmt = "1" if path.suffix == ".xlsx" else "0"
     if args.child == "admin-preview":
         with open(path, "rb") as file:

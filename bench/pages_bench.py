@@ -296,7 +296,7 @@ def indicator_figures(rng, counties, now):
     """Rows for COPY: a target and a result for every county, indicator and year, and for a
     few indicators the prefectures' and the province's own (a little under their counties'
     sum, as reports round and count late)."""
-    from projects.models import Indicator
+    from indicators.models import Indicator
 
     rows = []
 

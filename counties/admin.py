@@ -141,7 +141,24 @@ class NarrowedChoices:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(NarrowedChoices, AuditedAdmin):
+class ForbiddenOutside:
+    """A record that exists but lies outside the admin's queryset (the user's scope) answers
+    403 by its URL, rather than the admin's "no such record" redirect."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
+            try:
+                key = field.to_python(object_id)
+            except ValidationError:
+                return None
+            if self.model._default_manager.filter(**{field.attname: key}).exists():
+                raise PermissionDenied
+        return obj
+
+
+class ScopedAdmin(ForbiddenOutside, NarrowedChoices, AuditedAdmin):
     """An admin that shows and accepts only records inside the user's scope (scope_filter).
 
     Lists, autocompletes and foreign-key choices are narrowed; another scope's record
@@ -156,18 +173,6 @@ class ScopedAdmin(NarrowedChoices, AuditedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(self.scope(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
-            try:
-                key = field.to_python(object_id)
-            except ValidationError:
-                return None
-            if self.model._default_manager.filter(**{field.attname: key}).exists():
-                raise PermissionDenied
-        return obj
 
 
 class ScopedInline(NarrowedChoices, admin.TabularInline):

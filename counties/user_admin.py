@@ -18,12 +18,12 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .admin import AuditedAdmin, record, snapshot
+from .admin import AuditedAdmin, ForbiddenOutside, record, snapshot
 from .models import AuditEntry, County, Prefecture, Scope, ShanghaiDistrict, scope_filter
 
 User = get_user_model()
@@ -194,7 +194,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class HujinUserAdmin(UserAdmin):
+class HujinUserAdmin(ForbiddenOutside, UserAdmin):
     """Users with their roles (groups) and their scope on one screen, each administrator
     seeing only the users it manages (Grants); every edit is an 操作记录 of the user."""
 
@@ -203,18 +203,6 @@ class HujinUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         return grants(request).manageable(super().get_queryset(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
-            try:
-                key = field.to_python(object_id)
-            except ValidationError:
-                return None
-            if self.model._default_manager.filter(**{field.attname: key}).exists():
-                raise PermissionDenied
-        return obj
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

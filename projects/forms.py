@@ -9,7 +9,7 @@ from personnel.models import Cadre
 
 from .importers import FileError
 from .importers.parsing import require_kind, sniff
-from .models import IndicatorFigure, Project, cadres_elsewhere
+from .models import Project, cadres_elsewhere
 from .resources import UploadStorage
 
 
@@ -97,36 +97,6 @@ class ReportConfirmForm(ConfirmImportForm):
         name = cleaned.get("import_file_name")
         if name:
             cleaned["original_file_name"] = UploadStorage(name=name).original_name()
-        return cleaned
-
-
-class IndicatorFigureForm(forms.ModelForm):
-    """A figure in the admin. The place choices are narrowed to the user's scope already;
-    figures of the province or of a pairing belong to no county, so they are for users whose
-    scope is the whole province, as in the import. `user` is set per request by the admin."""
-
-    user = None
-
-    class Meta:
-        model = IndicatorFigure
-        fields = [
-            "indicator",
-            "year",
-            "level",
-            "prefecture",
-            "county",
-            "district",
-            "target",
-            "result",
-            "note",
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        level = cleaned.get("level")
-        scoped = self.user is not None and scope_filter(self.user, "pk")
-        if scoped and level in (IndicatorFigure.Level.PROVINCE, IndicatorFigure.Level.PAIRING):
-            self.add_error("level", "全省和上海区结对的指标须由数据范围为全省的用户录入。")
         return cleaned
 
 

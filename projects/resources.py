@@ -33,13 +33,11 @@ from .importers import (
     RefusalFiles,
     Source,
     exporting,
-    import_indicator_report,
     import_yearly_report,
-    indicator_rows,
 )
 from .importers.parsing import read_as
 from .importers.rows import FIELDS
-from .models import ImportBatch, Indicator, IndicatorFigure, Project
+from .models import ImportBatch, Project
 
 BAD_ROWS_PREFIX = "hujin-bad-rows-"
 ERRORS_PREFIX = "hujin-errors-"
@@ -246,27 +244,6 @@ class YearlyReportResource(ReportResource):
 
     def template_csv(self):
         return exporting.csv_lines(Project.objects.none())
-
-
-class IndicatorReportResource(ReportResource):
-    preview_headers = ["指标", "年度", "地点", "协议数", "完成数"]
-
-    class Meta:
-        model = IndicatorFigure
-        name = "协作指标报表"
-        import_id_fields = ["indicator", "year", "level"]
-        # Shown on the import screen; the engine does the reading.
-        fields = [c.key for c in indicator_rows.COLUMNS]
-
-    def run(self, **kwargs):
-        return import_indicator_report(**kwargs)
-
-    def template_xlsx(self):
-        indicators = Indicator.objects.select_related("parent")
-        return exporting.indicator_xlsx_file(indicators)
-
-    def template_csv(self):
-        return exporting.indicator_csv_lines()
 
 
 def bad_rows_path(token):

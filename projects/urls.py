@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import dashboard, views
+from . import views
 
 app_name = "projects"
 urlpatterns = [
@@ -19,10 +19,4 @@ park_urlpatterns = [
 # Funds too: /funds/, namespace "funds".
 fund_urlpatterns = [
     path("", views.FundListView.as_view(), name="list"),
-]
-
-# The dashboard: /dashboard/, namespace "dashboard".
-dashboard_urlpatterns = [
-    path("", dashboard.dashboard, name="detail"),
-    path("export.xlsx", dashboard.dashboard_export, name="export"),
 ]

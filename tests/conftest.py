@@ -9,11 +9,40 @@ from django.core.management import call_command
 
 from counties.models import County, Prefecture, Scope, ShanghaiDistrict
 
-ROLE_MIGRATIONS = [
-    ("projects.migrations.0005_roles", "create_roles"),
-    ("projects.migrations.0009_indicator_catalogue", "grant"),
-    ("projects.migrations.0011_browse_role", "grant"),
-]
+
+def restore_roles():
+    """The four roles as the migrations leave them (projects 0005, 0009, 0011); those
+    migrations name models by the app they had then, so the indicators' part is redone here
+    under the app they have now."""
+    from django.contrib.auth.models import Permission
+
+    importlib.import_module("projects.migrations.0005_roles").create_roles(apps, None)
+    catalogue = importlib.import_module("projects.migrations.0009_indicator_catalogue")
+    for name, codenames in catalogue.ROLE_PERMISSIONS.items():
+        Group.objects.get(name=name).permissions.add(
+            *Permission.objects.filter(content_type__app_label="indicators", codename__in=codenames)
+        )
+    importlib.import_module("projects.migrations.0011_browse_role").grant(apps, None)
+    Group.objects.get(name="系统管理员").permissions.set(Permission.objects.all())
+
+
+def restore_catalogue():
+    """The indicator catalogue as migration 0009 wrote it (it names the model's old app)."""
+    from indicators.models import Indicator
+
+    catalogue = importlib.import_module("projects.migrations.0009_indicator_catalogue")
+    by_code = {}
+    for position, (code, name, unit, group, parent) in enumerate(catalogue.CATALOGUE, start=1):
+        by_code[code], _ = Indicator.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "unit": unit,
+                "group": group,
+                "parent": by_code.get(parent),
+                "position": position * 10,
+            },
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -28,8 +57,7 @@ def roles(request):
         "transactional_db" if marker and marker.kwargs.get("transaction") else "db"
     )
     if not Group.objects.filter(name="查看者").exists():
-        for module, function in ROLE_MIGRATIONS:
-            getattr(importlib.import_module(module), function)(apps, None)
+        restore_roles()
 
 
 @pytest.fixture
@@ -46,6 +74,21 @@ def county(prefecture):
         division_type="自治县",
         is_former_poverty=True,
         poverty_exit_year=2020,
+        is_border=True,
+    )
+
+
+@pytest.fixture
+def menghai(db):
+    """A county of another prefecture: 勐海县 of 西双版纳傣族自治州."""
+    xishuangbanna = Prefecture.objects.create(
+        code="532800", name="西双版纳傣族自治州", division_type="自治州"
+    )
+    return County.objects.create(
+        code="532822",
+        name="勐海县",
+        prefecture=xishuangbanna,
+        division_type="县",
         is_border=True,
     )
 
@@ -73,11 +116,10 @@ def user_client(client, django_user_model):
 def indicators(db):
     """The indicator catalogue, by code. It comes from a migration; a transactional test
     elsewhere flushes every table, so put it back the same way when it is missing."""
-    from projects.models import Indicator
+    from indicators.models import Indicator
 
     if not Indicator.objects.exists():
-        migration = importlib.import_module("projects.migrations.0009_indicator_catalogue")
-        migration.create_catalogue(apps, None)
+        restore_catalogue()
     return {indicator.code: indicator for indicator in Indicator.objects.all()}
 
 

@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import AuditEntry, County, Scope
+from indicators.models import IndicatorFigure
 from projects.importers import RollbackRefused, rollback_batch
-from projects.models import ImportBatch, IndicatorFigure, Project
+from projects.models import ImportBatch, Project
 
 HEADER = "项目编号,项目名称,年度,县市区,项目类别,项目状态,上海援助资金（万元）\n"
 
@@ -237,7 +238,7 @@ def test_a_formula_in_an_indicator_name_is_neutralised_in_the_dashboard_xlsx(
 def test_a_formula_in_an_indicator_name_is_neutralised_in_the_indicator_template(
     admin_client, formula_indicator
 ):
-    url = reverse("admin:projects_indicatorfigure_import_template", args=["xlsx"])
+    url = reverse("admin:indicators_indicatorfigure_import_template", args=["xlsx"])
     response = admin_client.get(url)
 
     cells = all_text(load_workbook(io.BytesIO(b"".join(response.streaming_content))))

@@ -9,18 +9,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from counties.models import AuditEntry, County, Pairing, Prefecture, ShanghaiDistrict, Village
+from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
     Fund,
     FundAllocation,
     ImportBatch,
-    Indicator,
-    IndicatorFigure,
     IndustrialPark,
     Project,
 )
 
-APPS = {"counties", "personnel", "projects"}
+APPS = {"counties", "personnel", "projects", "indicators"}
 MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
     key=lambda model: model._meta.label,

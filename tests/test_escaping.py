@@ -14,13 +14,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from counties.models import AuditEntry, Pairing, Village
+from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
     Fund,
     FundAllocation,
     ImportBatch,
-    Indicator,
-    IndicatorFigure,
     IndustrialPark,
     Project,
 )
@@ -31,7 +30,7 @@ PAYLOADS = [
     ("<script>alert(1)</script>", "<script>alert"),
     ('"><img src=x onerror=alert(1)>', "<img src=x"),
 ]
-APPS = {"counties", "personnel", "projects"}
+APPS = {"counties", "personnel", "projects", "indicators"}
 
 
 def free_text_fields(model):

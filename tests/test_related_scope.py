@@ -7,13 +7,10 @@ village or cadre away from the projects that use it.
 """
 
 import datetime
-import importlib
-import importlib.util
 import re
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
@@ -33,18 +30,6 @@ PAGE_QUERIES = 7
 # Session, user, permissions (two), scope, project, allocations, pairings, the audit trail's
 # content type and entries, cadres.
 PROJECT_PAGE_QUERIES = 11
-
-
-@pytest.fixture(autouse=True)
-def roles(db):
-    """The roles come from migrations; a transactional test elsewhere flushes every table
-    (permissions come back by themselves, groups do not), so put them back the same way."""
-    if Group.objects.filter(name="录入员").exists():
-        return
-    importlib.import_module("projects.migrations.0005_roles").create_roles(apps, None)
-    importlib.import_module("projects.migrations.0009_indicator_catalogue").grant(apps, None)
-    if importlib.util.find_spec("projects.migrations.0011_browse_role"):
-        importlib.import_module("projects.migrations.0011_browse_role").grant(apps, None)
 
 
 def person(django_user_model, name, role="查看者", **scope):

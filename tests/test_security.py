@@ -36,6 +36,7 @@ SETTINGS_ENV = {
     "LOGIN_COOLOFF_MINUTES",
     "IMPORT_MAX_UPLOAD_MB",
     "IMPORT_MAX_UNPACKED_MB",
+    "DB_CONN_MAX_AGE",
 }
 PRODUCTION = {
     "DEBUG": "0",
@@ -158,6 +159,20 @@ def test_a_setting_that_is_not_a_number_is_named_at_start_up():
     assert "环境变量IMPORT_MAX_UPLOAD_MB须为不小于0的整数，而不是“50MB”" in done.stderr
 
 
+def test_a_yes_no_setting_with_another_word_refuses_to_start():
+    done = manage("check", **PRODUCTION, HTTPS="enabled")
+
+    assert done.returncode != 0
+    assert "环境变量HTTPS须为 1/0、true/false、yes/no 或 on/off，而不是“enabled”。" in done.stderr
+
+
+def test_the_database_connection_age_must_be_a_number():
+    done = manage("check", **PRODUCTION, DB_CONN_MAX_AGE="一分钟")
+
+    assert done.returncode != 0
+    assert "环境变量DB_CONN_MAX_AGE须为不小于0的整数，而不是“一分钟”" in done.stderr
+
+
 def test_the_suite_runs_with_debug_off():
     assert settings.DEBUG is False
 
@@ -216,11 +231,15 @@ def test_the_site_has_pages_to_protect():
     assert {"/", "/projects/", "/projects/export.csv", "/personnel/1/", LOGIN} <= set(urls)
 
 
+# The login page, and the health check a load balancer asks (tests/test_deploy.py).
+PUBLIC = {LOGIN, reverse("healthz")}
+
+
 @pytest.mark.parametrize("url", site_urls())
-def test_every_page_but_the_login_page_needs_a_login(client, url):
+def test_every_page_but_the_login_page_needs_a_login(client, db, url):
     response = client.get(url)
 
-    if url == LOGIN:
+    if url in PUBLIC:
         assert response.status_code == 200
     else:
         assert response.status_code == 302

@@ -1,7 +1,6 @@
-"""The yearly report imports (沪滇协作项目年度报表, 协作指标报表): one engine for the commands
-and the admin."""
+"""The report import engine, and the yearly project report (沪滇协作项目年度报表) on it; the
+indicator report (协作指标报表) is indicators.importers, on the same engine."""
 
-from .indicator_writing import import_indicator_report
 from .parsing import FileError
 from .refusals import MAX_ERRORS_SHOWN, ImportFailed, RefusalFiles
 from .rollback import RollbackRefused, rollback_batch
@@ -20,7 +19,6 @@ __all__ = [
     "Report",
     "RollbackRefused",
     "Source",
-    "import_indicator_report",
     "import_yearly_report",
     "rollback_batch",
 ]

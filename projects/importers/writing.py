@@ -298,8 +298,13 @@ class Staging:
             )
             created = cursor.rowcount
             cursor.execute(audit.creations_sql(), audit.params(now))
-        # The comparison ran under the same lock in the same transaction: it cannot differ.
-        assert (created, updated) == (file_report.created, file_report.updated)
+        # The comparison ran under the same lock in the same transaction: it cannot differ,
+        # and if it ever did, the transaction must not commit (an assert vanishes under -O).
+        if (created, updated) != (file_report.created, file_report.updated):
+            raise RuntimeError(
+                "import wrote %d new and %d changed projects, the comparison found %d and %d"
+                % (created, updated, file_report.created, file_report.updated)
+            )
         file_report.batch = batch
 
 

@@ -1,19 +1,18 @@
 """A reader opens the dashboard in a real browser: picks a year, reads a completion rate, sees
 the charts, downloads the XLSX, then narrows to a prefecture whose rate adds up its counties."""
 
-import importlib
 import io
 import re
 from decimal import Decimal
 
-import django.apps
 import pytest
 from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from counties.models import County, Prefecture, Scope
-from projects.models import Indicator, IndicatorFigure
+from indicators.models import Indicator, IndicatorFigure
+from tests.conftest import restore_catalogue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +24,7 @@ def indicators():
     """The catalogue of 22 indicators: a transactional test before this one flushed the rows
     that migration 0009 wrote."""
     if Indicator.objects.count() == 0:
-        migration = importlib.import_module("projects.migrations.0009_indicator_catalogue")
-        migration.create_catalogue(django.apps.apps, None)
+        restore_catalogue()
 
 
 @pytest.fixture

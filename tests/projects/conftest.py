@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pytest
 
-from counties.models import County, Prefecture
 from projects.models import Fund, FundAllocation, Project
 
 
@@ -23,18 +22,3 @@ def project_a(county):
 def allocated_60(fund, project_a):
     """60 of the fund's 100万元 already go to project A."""
     return FundAllocation.objects.create(fund=fund, project=project_a, amount=Decimal("60"))
-
-
-@pytest.fixture
-def menghai(db):
-    """A county of another prefecture: 勐海县 of 西双版纳傣族自治州."""
-    xishuangbanna = Prefecture.objects.create(
-        code="532800", name="西双版纳傣族自治州", division_type="自治州"
-    )
-    return County.objects.create(
-        code="532822",
-        name="勐海县",
-        prefecture=xishuangbanna,
-        division_type="县",
-        is_border=True,
-    )

@@ -27,8 +27,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import County, Scope
 from projects.models import ImportBatch, Project
+from tests.indicators import indicator_files
 
-from . import indicator_files
 from .report_files import HEADERS, csv_bytes, refused, row, write
 
 IMPORT = reverse("admin:projects_project_import")

@@ -1,6 +1,5 @@
 from projects.importers import import_yearly_report
-
-from ._report import ReportImportCommand
+from projects.importers.command import ReportImportCommand
 
 
 class Command(ReportImportCommand):

@@ -3,9 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from ..dashboard import default_year, number
-from ..indicators import IndicatorFigure
+from ..models import IndicatorFigure
 from ..scorecard import Ledger, Place
+from ..views import default_year, number
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def number_filter(value):
     return "—" if value is None or value == "" else number(value)
 
 
-@register.inclusion_tag("projects/county_scorecard.html", takes_context=True)
+@register.inclusion_tag("indicators/county_scorecard.html", takes_context=True)
 def county_scorecard(context, county):
     """The county's targets and results for the latest year with figures (the county page)."""
     request = context["request"]

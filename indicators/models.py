@@ -3,7 +3,7 @@
 An IndicatorFigure holds the target (协议数) and the reported result (完成数) of one
 indicator, in one year, for one place: the province, a prefecture, a county, or a Shanghai
 district's pairing. Results the registry can count from its own records (money from funds,
-cadres, parks) are computed by projects.scorecard and shown beside the reported ones.
+cadres, parks) are computed by indicators.scorecard and shown beside the reported ones.
 
 The models live in this module, imported by projects.models, to keep that file to one topic.
 """
@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from counties.models import County, Prefecture, ShanghaiDistrict
-
-from .models import MONEY, ImportBatch, year_field, year_in_range
+from projects.models import MONEY, ImportBatch, year_field, year_in_range
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -51,6 +50,8 @@ class Indicator(models.Model):
     objects = IndicatorQuerySet.as_manager()
 
     class Meta:
+        # The table keeps the name it was created with in projects (moved without a copy).
+        db_table = "projects_indicator"
         verbose_name = "协作指标"
         verbose_name_plural = "协作指标"
         ordering = ["position", "code"]
@@ -130,6 +131,7 @@ class IndicatorFigure(models.Model):
     objects = IndicatorFigureQuerySet.as_manager()
 
     class Meta:
+        db_table = "projects_indicatorfigure"
         verbose_name = "指标数据"
         verbose_name_plural = "指标数据"
         ordering = ["-year", "indicator__position", "level", "pk"]

@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
+from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Cadre
-from projects.models import Fund, Indicator, IndicatorFigure, IndustrialPark
+from projects.models import Fund, IndustrialPark
 
 Level = IndicatorFigure.Level
 

@@ -6,11 +6,15 @@ Which place cell is filled says the level: 县市区 a county, 州市 alone a pr
 """
 
 from counties.models import ShanghaiDistrict
-
-from ..indicators import Indicator, IndicatorFigure
-from ..models import MONEY
-from .parsing import SHORT_CHARS, FileError, canonical, parse_decimal, quoted, text
-from .rows import (
+from projects.importers.parsing import (
+    SHORT_CHARS,
+    FileError,
+    canonical,
+    parse_decimal,
+    quoted,
+    text,
+)
+from projects.importers.rows import (
     TOO_LONG,
     CellReader,
     Column,
@@ -21,6 +25,9 @@ from .rows import (
     parse_year,
     too_long,
 )
+from projects.models import MONEY
+
+from ..models import Indicator, IndicatorFigure
 
 COLUMNS = [
     Column("year", "年度", True, hint=True),

@@ -1,6 +1,6 @@
-from projects.importers import import_indicator_report
+from projects.importers.command import ReportImportCommand
 
-from ._report import ReportImportCommand
+from ...importers.writing import import_indicator_report
 
 
 class Command(ReportImportCommand):

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from counties.models import scope_filter
 from counties.views import reader_required
+from projects.forms import year_field
+from projects.importers.exporting import safe_row, saved
+from projects.models import ZERO, Fund, Project
 
-from .forms import year_field
-from .importers.exporting import safe_row, saved
-from .indicators import IndicatorFigure
-from .models import ZERO, Fund, Project
+from .models import IndicatorFigure
 from .scorecard import PROVINCE, Ledger, Place
 
 Level = IndicatorFigure.Level
@@ -101,7 +101,7 @@ def dashboard(request):
     projects = ProjectMoney(request.user, ledger, place)
     return render(
         request,
-        "projects/dashboard.html",
+        "indicators/dashboard.html",
         {
             "form": form,
             "year": year,

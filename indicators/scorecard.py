@@ -19,9 +19,9 @@ from django.db.models import Count, Q, Sum
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, scope_filter
 from personnel.models import Cadre
+from projects.models import ZERO, Fund, IndustrialPark
 
-from .indicators import Indicator, IndicatorFigure
-from .models import ZERO, Fund, IndustrialPark
+from .models import Indicator, IndicatorFigure
 
 Level = IndicatorFigure.Level
 

@@ -12,20 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from counties.models import AuditEntry
-
-from ..indicators import IndicatorFigure
-from ..models import ImportBatch, plain
-from .indicator_rows import (
-    COLUMNS,
-    KEPT,
-    PLACE_FIELD,
-    Catalogue,
-    FigurePlaces,
-    FigureReader,
-    place_name,
-)
-from .refusals import Findings
-from .running import (
+from projects.importers.refusals import Findings
+from projects.importers.running import (
     PREVIEW_ROWS,
     FileReport,
     Progress,
@@ -35,6 +23,18 @@ from .running import (
     new_batch,
     sources,
     validate,
+)
+from projects.models import ImportBatch, plain
+
+from ..models import IndicatorFigure
+from .rows import (
+    COLUMNS,
+    KEPT,
+    PLACE_FIELD,
+    Catalogue,
+    FigurePlaces,
+    FigureReader,
+    place_name,
 )
 
 BULK_SIZE = 1000

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from counties.models import County, Pairing, Scope, ShanghaiDistrict
-from projects.models import Indicator
-from projects.scorecard import PROVINCE, Ledger, Line, Place
+from indicators.models import Indicator
+from indicators.scorecard import PROVINCE, Ledger, Line, Place
 
 from .scorecard_cast import Level, cast_fixture, figure, labour_fixture, records_fixture  # noqa: F401
 

@@ -12,13 +12,10 @@ from django.core.management import execute_from_command_line
 from django.db import connections
 
 from counties.models import AuditEntry, County, Scope
-from projects.importers import (
-    ImportFailed,
-    RollbackRefused,
-    import_indicator_report,
-    rollback_batch,
-)
-from projects.models import ImportBatch, IndicatorFigure
+from indicators.importers.writing import import_indicator_report
+from indicators.models import IndicatorFigure
+from projects.importers import ImportFailed, RollbackRefused, rollback_batch
+from projects.models import ImportBatch
 
 from .indicator_files import HEADERS, csv_bytes, refused, run, write, xlsx_bytes
 
@@ -382,6 +379,6 @@ def test_the_command_exits_non_zero_on_failure(cast, tmp_path, capsys, monkeypat
 
 def test_the_headers_are_the_templates(cast):
     # The tests' own list pins the format; it must be what the template offers.
-    from projects.importers.indicator_rows import HEADERS as TEMPLATE_HEADERS
+    from indicators.importers.rows import HEADERS as TEMPLATE_HEADERS
 
     assert TEMPLATE_HEADERS == HEADERS

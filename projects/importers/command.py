@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.importers import ImportFailed, Progress
+from .refusals import ImportFailed
+from .running import Progress
 
 
 class ReportImportCommand(BaseCommand):

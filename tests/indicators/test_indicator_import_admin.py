@@ -13,17 +13,18 @@ from openpyxl import load_workbook
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import AuditEntry, Scope
-from projects.models import ImportBatch, IndicatorFigure
+from indicators.models import IndicatorFigure
+from projects.models import ImportBatch
 
 from .indicator_files import HEADERS, csv_bytes, xlsx_bytes
 
-IMPORT = reverse("admin:projects_indicatorfigure_import")
-PROCESS = reverse("admin:projects_indicatorfigure_process_import")
-CHANGELIST = reverse("admin:projects_indicatorfigure_changelist")
+IMPORT = reverse("admin:indicators_indicatorfigure_import")
+PROCESS = reverse("admin:indicators_indicatorfigure_process_import")
+CHANGELIST = reverse("admin:indicators_indicatorfigure_changelist")
 
 
 def template_url(fmt):
-    return reverse("admin:projects_indicatorfigure_import_template", args=[fmt])
+    return reverse("admin:indicators_indicatorfigure_import_template", args=[fmt])
 
 
 def upload(client, content, name="指标.csv", fmt="0"):
@@ -191,7 +192,7 @@ def test_a_bad_file_lists_every_error_offers_the_bad_rows_and_cannot_be_confirme
 
     token = response.context["result"].bad_rows_token
     bad_rows = admin_client.get(
-        reverse("admin:projects_indicatorfigure_import_bad_rows", args=[token])
+        reverse("admin:indicators_indicatorfigure_import_bad_rows", args=[token])
     )
     records = list(
         csv.reader(io.StringIO(b"".join(bad_rows.streaming_content).decode("utf-8-sig")))
@@ -303,10 +304,10 @@ def test_a_clerk_of_a_county_may_not_enter_a_province_figure(
     form = {"indicator": indicators["labour_jobs"].pk, "year": "2023", "target": "5"}
 
     refused = clerk.post(
-        reverse("admin:projects_indicatorfigure_add"), {**form, "level": "province"}
+        reverse("admin:indicators_indicatorfigure_add"), {**form, "level": "province"}
     )
     clerk.post(
-        reverse("admin:projects_indicatorfigure_add"),
+        reverse("admin:indicators_indicatorfigure_add"),
         {**form, "level": "county", "county": county.pk},
     )
 

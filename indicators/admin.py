@@ -1,0 +1,89 @@
+from django.contrib import admin
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from counties.admin import AuditedAdmin, ScopedAdmin
+from projects.admin import ReportImportMixin
+from projects.models import plain
+
+from .forms import IndicatorFigureForm
+from .models import Indicator, IndicatorFigure
+from .resources import IndicatorReportResource
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin):
+    """The catalogue; by the roles' permissions only 系统管理员 may change it."""
+
+    list_display = ["position", "code", "name", "unit", "group", "parent"]
+    list_display_links = ["code", "name"]
+    list_filter = ["group"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(IndicatorFigure)
+class IndicatorFigureAdmin(ReportImportMixin, ScopedAdmin):
+    # County figures by county, prefecture figures by prefecture; province and pairing
+    # figures match neither, so only province-wide users see them.
+    scope_prefecture = "prefecture"
+
+    list_display = [
+        "indicator",
+        "year",
+        "level",
+        "place",
+        "target_shown",
+        "result_shown",
+        "updated_at",
+    ]
+    list_filter = ["year", "level", "indicator__group", "indicator"]
+    list_select_related = ["indicator"]
+    search_fields = [
+        "indicator__code",
+        "indicator__name",
+        "prefecture__name",
+        "county__name",
+        "district__name",
+        "note",
+    ]
+    autocomplete_fields = ["prefecture", "county", "district"]
+    readonly_fields = ["updated_at", "import_batch"]
+    fieldsets = [
+        (None, {"fields": ["indicator", "year", "level"]}),
+        ("地点", {"fields": ["prefecture", "county", "district"]}),
+        (None, {"fields": ["target", "result", "note"]}),
+        ("记录", {"fields": ["updated_at", "import_batch"], "classes": ["collapse"]}),
+    ]
+
+    form = IndicatorFigureForm
+    resource_classes = [IndicatorReportResource]
+    import_template_name = "admin/indicators/indicatorfigure/import.html"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory
+        return form
+
+    def get_queryset(self, request):
+        place = Coalesce("county__name", "prefecture__name", "district__name", Value("全省"))
+        return super().get_queryset(request).annotate(place_name_sort=place)
+
+    @admin.display(description="地点", ordering="place_name_sort")
+    def place(self, obj):
+        return obj.place_name_sort
+
+    @admin.display(description="协议数", ordering="target")
+    def target_shown(self, obj):
+        return plain(obj.target) if obj.target is not None else "—"
+
+    @admin.display(description="完成数", ordering="result")
+    def result_shown(self, obj):
+        return plain(obj.result) if obj.result is not None else "—"
+
+    def save_model(self, request, obj, form, change):
+        # The model has no auto_now, so that imports can stamp their own time.
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,23 @@
+"""The models of projects, one module per topic (as pretix's base/models): the money and
+year fields, parks, import batches, projects, funds."""
+
+from .base import MONEY, ZERO, money_field, plain, year_field, year_in_range
+from .batches import ImportBatch
+from .funds import Fund, FundAllocation
+from .parks import IndustrialPark
+from .projects import Project, cadres_elsewhere
+
+__all__ = [
+    "MONEY",
+    "ZERO",
+    "Fund",
+    "FundAllocation",
+    "ImportBatch",
+    "IndustrialPark",
+    "Project",
+    "cadres_elsewhere",
+    "money_field",
+    "plain",
+    "year_field",
+    "year_in_range",
+]
