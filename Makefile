@@ -1,10 +1,14 @@
 # Two commands: `make run` sets everything up and serves the app; `make test` runs the suite.
+# Production (docs/deploy.md): `make setup` installs or upgrades, `make serve` runs gunicorn.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
+# Where make run and make serve listen; HOST=0.0.0.0 for every interface.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: install run test lint format check reference bench clean
+.PHONY: install run setup serve test lint format check reference bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,14 +19,26 @@ install: $(STAMP)
 
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	@DEBUG=1 $(PY) manage.py shell -c "$$FIRST_RUN"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) manage.py shell -c "$$FIRST_RUN"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production, DEBUG off: SECRET_KEY and ALLOWED_HOSTS must be set (the settings say so).
+# setup migrates, collects static files, loads the reference data into an empty database
+# (never the demo) and creates the first administrator (HUJIN_ADMIN_USERNAME/_PASSWORD);
+# running it again changes nothing. serve runs gunicorn (gunicorn.conf.py) on HOST:PORT.
+setup: install
+	DEBUG=0 $(PY) manage.py setup
+
+serve: install
+	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # The suite runs with production settings (DEBUG off) over plain HTTP: the test client and
-# live_server speak HTTP, so no HTTPS redirect and no secure-only cookies.
+# live_server speak HTTP, so no HTTPS redirect and no secure-only cookies. STATIC_ROOT is
+# one collectstatic never filled: pages name static files as before make setup, whatever
+# staticfiles/ holds (the live server serves them from static/, not by hashed names).
 test: install
 	SECRET_KEY=tests-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1,testserver HTTPS=0 \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		STATIC_ROOT=$(CURDIR)/.pytest_cache/no-staticfiles $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
@@ -47,6 +63,7 @@ clean:
 # random password printed a single time. Fixtures are not reloaded later: loaddata rewrites
 # whole rows, which would undo what staff changed in them.
 define FIRST_RUN
+import os
 import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -62,6 +79,7 @@ else:
     password = secrets.token_urlsafe(12)
     User.objects.create_superuser("admin", "", password)
     print("已创建管理员账号 admin，一次性密码：" + password + "（请登录后在管理后台修改）")
-print("打开 http://127.0.0.1:8000/ （数据录入：http://127.0.0.1:8000/admin/）")
+site = "http://%s:%s/" % (os.environ["HOST"].replace("0.0.0.0", "127.0.0.1"), os.environ["PORT"])
+print("打开 " + site + " （数据录入：" + site + "admin/）")
 endef
 export FIRST_RUN

@@ -6,6 +6,7 @@ manage.py. Production sets DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -14,8 +15,21 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def envbool(name, default):
-    return os.environ.get(name, default).lower() in ("1", "true", "yes", "on")
+    """A yes/no setting; anything but the usual words refuses to start, so that a typo
+    (HTTPS=enabled) cannot silently turn a protection off."""
+    value = (os.environ.get(name, "").strip() or default).lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        "环境变量%s须为 1/0、true/false、yes/no 或 on/off，而不是“%s”。" % (name, value)
+    )
 
 
 def envint(name, default):
@@ -58,6 +72,7 @@ INSTALLED_APPS = [
     "counties",
     "personnel",
     "projects",
+    "indicators",
     "axes",
 ]
 
@@ -99,7 +114,7 @@ WSGI_APPLICATION = "hujin.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -130,13 +145,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where make setup (collectstatic) puts the files gunicorn serves through WhiteNoise.
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        # No manifest: pages render before collectstatic has run (tests, make run).
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed, compressed names cached for a year once collected; plain names before
+        # collectstatic has run (tests, make run).
+        "BACKEND": "hujin.storage.StaticFilesStorage"
     },
 }
 
@@ -207,3 +224,94 @@ IMPORT_MAX_UNPACKED_BYTES = (
 # memory; a request's form fields (not files) may not exceed 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Production: logs, error mail, the health check (docs/deploy.md).
+#
+# Every log line goes to stderr (the journal under systemd) with its time, level, logger, and
+# the request's path and user (hujin/logs.py): a server error is logged by django.request
+# with its traceback. LOG_LEVEL is the least level written.
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "").strip().upper() or "INFO"
+if LOG_LEVEL not in LOG_LEVELS:
+    raise ImproperlyConfigured(
+        "环境变量LOG_LEVEL须为%s之一，而不是“%s”。" % ("、".join(LOG_LEVELS), LOG_LEVEL)
+    )
+
+
+def envaddresses(name):
+    """Comma-separated "姓名 <address>" (or a bare address) as (name, address) pairs; a
+    malformed entry refuses to start rather than mail nobody."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    pairs = []
+    for entry in os.environ.get(name, "").split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        named = re.fullmatch(r"([^<>]*?)\s*<([^<>]*)>", entry)
+        person, address = (named[1].strip(), named[2].strip()) if named else ("", entry)
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                "环境变量%s的“%s”不是“姓名 <邮箱地址>”或邮箱地址，多个以英文逗号分隔。"
+                % (name, entry)
+            ) from None
+        pairs.append((person or address, address))
+    return pairs
+
+
+# Errors (a server error, a refused host) are also mailed to ADMINS when it is set:
+# ADMINS="张伟 <zhangwei@example.gov.cn>,李静 <lijing@example.gov.cn>". The mail settings
+# are Django's, with its defaults (a mail server on localhost:25) when not set.
+ADMINS = envaddresses("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "").strip() or "root@localhost"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip() or "localhost"
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "0")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("环境变量EMAIL_USE_TLS和EMAIL_USE_SSL只能设置其中一个。")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request": {"()": "hujin.logs.RequestContext"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s path=%(path)s user=%(username)s "
+            "%(message)s"
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "hujin.logs.StderrHandler",
+            "formatter": "line",
+            "filters": ["request"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    # Replaces Django's own handlers (its console handler writes only with DEBUG on); its
+    # records reach stderr through the root.
+    "loggers": {
+        "django": {"handlers": ["mail_admins"] if ADMINS else [], "level": LOG_LEVEL},
+        # Announcements at every start, in every process; axes' login failures stay.
+        "axes.apps": {"level": "WARNING"},
+        "django.utils.autoreload": {"level": "WARNING"},
+    },
+}
+
+# A load balancer or monitor probes /healthz/ over plain HTTP, straight to gunicorn: a
+# redirect would read as a failure. Its answer has no cookie and nothing confidential.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]

@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from counties.admin import view_on_site
-from projects.urls import dashboard_urlpatterns, fund_urlpatterns, park_urlpatterns
+from hujin.health import healthz
+from projects.urls import fund_urlpatterns, park_urlpatterns
 from projects.views import HomeView
 
 admin.site.site_header = "沪滇协作项目库"
@@ -24,6 +25,8 @@ account_urlpatterns = [
 ]
 
 urlpatterns = [
+    # For load balancers and monitors: no login, JSON, 200 or 503 (hujin/health.py).
+    path("healthz/", healthz, name="healthz"),
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include(account_urlpatterns)),
     # Answers before the admin's own shortcut (reversed as admin:view_on_site), behind the
@@ -35,5 +38,5 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("parks/", include((park_urlpatterns, "parks"))),
     path("funds/", include((fund_urlpatterns, "funds"))),
-    path("dashboard/", include((dashboard_urlpatterns, "dashboard"))),
+    path("dashboard/", include("indicators.urls")),
 ]

@@ -229,7 +229,9 @@ def test_a_formula_in_an_indicator_name_is_neutralised_in_the_dashboard_xlsx(
 ):
     response = admin_client.get(reverse("dashboard:export"), {"year": 2023})
 
-    cells = all_text(load_workbook(io.BytesIO(b"".join(response.streaming_content))))
+    content = b"".join(response.streaming_content)
+    response.close()
+    cells = all_text(load_workbook(io.BytesIO(content)))
     assert '\'=HYPERLINK("http://x","点此")' in cells
     assert "'@SUM(A1)" in cells
     assert not any(isinstance(c, str) and c.startswith(("=", "@")) for c in cells)
@@ -241,7 +243,9 @@ def test_a_formula_in_an_indicator_name_is_neutralised_in_the_indicator_template
     url = reverse("admin:indicators_indicatorfigure_import_template", args=["xlsx"])
     response = admin_client.get(url)
 
-    cells = all_text(load_workbook(io.BytesIO(b"".join(response.streaming_content))))
+    content = b"".join(response.streaming_content)
+    response.close()
+    cells = all_text(load_workbook(io.BytesIO(content)))
     assert '\'=HYPERLINK("http://x","点此")' in cells
     assert not any(isinstance(c, str) and c.startswith(("=", "@")) for c in cells)
 
