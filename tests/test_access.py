@@ -230,7 +230,6 @@ def test_a_formula_in_an_indicator_name_is_neutralised_in_the_dashboard_xlsx(
     response = admin_client.get(reverse("dashboard:export"), {"year": 2023})
 
     content = b"".join(response.streaming_content)
-    response.close()
     cells = all_text(load_workbook(io.BytesIO(content)))
     assert '\'=HYPERLINK("http://x","点此")' in cells
     assert "'@SUM(A1)" in cells
@@ -244,7 +243,6 @@ def test_a_formula_in_an_indicator_name_is_neutralised_in_the_indicator_template
     response = admin_client.get(url)
 
     content = b"".join(response.streaming_content)
-    response.close()
     cells = all_text(load_workbook(io.BytesIO(content)))
     assert '\'=HYPERLINK("http://x","点此")' in cells
     assert not any(isinstance(c, str) and c.startswith(("=", "@")) for c in cells)
