@@ -11,6 +11,7 @@ from django.http import Http404
 from .models import (
     AuditEntry,
     County,
+    FormerDivision,
     Pairing,
     Prefecture,
     ShanghaiDistrict,
@@ -254,6 +255,24 @@ class PairingAdmin(AuditedAdmin):
     list_select_related = ["district", "prefecture", "county"]
     search_fields = ["district__name", "prefecture__name", "county__name", "county__code"]
     autocomplete_fields = ["district", "prefecture", "county"]
+
+
+@admin.register(FormerDivision)
+class FormerDivisionAdmin(AuditedAdmin):
+    """Reference data from the division history; only superusers change it."""
+
+    list_display = ["code", "name", "level", "in_use_from", "in_use_until", "current_codes"]
+    list_filter = ["level"]
+    search_fields = ["code", "name", "current_codes"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(Village)

@@ -471,3 +471,11 @@ class AuditEntry(models.Model):
                 label = name
             rows.append((label, before, after))
         return rows
+
+
+# Former names and codes, in a module of their own (this one is long enough).
+from .former import (  # noqa: E402, F401
+    FormerDivision,
+    FormerDivisionQuerySet,
+    current_codes_list,
+)

@@ -8,7 +8,15 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from counties.models import AuditEntry, County, Pairing, Prefecture, ShanghaiDistrict, Village
+from counties.models import (
+    AuditEntry,
+    County,
+    FormerDivision,
+    Pairing,
+    Prefecture,
+    ShanghaiDistrict,
+    Village,
+)
 from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
@@ -104,6 +112,14 @@ def one_of_each(county, district, indicators):
             county=county,
             target=Decimal("500"),
         ),
+        FormerDivision.objects.create(
+            code="532729",
+            name="澜沧拉祜族自治县",
+            level="county",
+            in_use_from=1981,
+            in_use_until=2003,
+            current_codes="530828",
+        ),
     ]
     return {type(obj): obj for obj in objects}
 
@@ -124,6 +140,7 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         FundAllocation,
         ImportBatch,
         AuditEntry,
+        FormerDivision,
         Indicator,
         IndicatorFigure,
     }

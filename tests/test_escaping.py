@@ -13,7 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import escape
 
-from counties.models import AuditEntry, Pairing, Village
+from counties.models import AuditEntry, FormerDivision, Pairing, Village
 from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
@@ -63,6 +63,7 @@ def cast(payload, county, district, admin_user):
     district = fill(district, text)
     pairing = fill(Pairing(district=district, county=county, from_year=2017), text)
     village = fill(Village(county=county, township="x"), text)
+    former = fill(FormerDivision(level="county", in_use_from=1981, in_use_until=2003), text)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
     cadre = fill(
         Cadre(
@@ -128,7 +129,7 @@ def cast(payload, county, district, admin_user):
         ),
         text,
     )
-    objects = [prefecture, county, district, pairing, village, batch, cadre, posting, park]
+    objects = [prefecture, county, district, pairing, village, former, batch, cadre, posting, park]
     objects += [batch_record, project, fund, allocation, audit, indicator, figure]
     return {"objects": objects, "project": project, "county": county, "park": park,
             "cadres": [cadre, posted]}  # fmt: skip

@@ -6,12 +6,13 @@ from collections import defaultdict
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.html import escape
 
-from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
+from counties.models import County, FormerDivision, Pairing, Prefecture, ShanghaiDistrict
 from personnel.models import Cadre
 from projects.models import Fund, FundAllocation, Project
 
@@ -26,6 +27,7 @@ def counts():
         "former poverty counties": County.objects.former_poverty().count(),
         "Shanghai districts": ShanghaiDistrict.objects.count(),
         "pairings": Pairing.objects.count(),
+        "former divisions": FormerDivision.objects.count(),
     }
 
 
@@ -35,6 +37,7 @@ REFERENCE_COUNTS = {
     "former poverty counties": 88,
     "Shanghai districts": 16,
     "pairings": 87,
+    "former divisions": 87,
 }
 
 
@@ -68,7 +71,52 @@ def test_ludian_has_its_poverty_exit_year():
     assert ludian.poverty_exit_year == 2019
 
 
-def test_rebuilding_reference_from_shared_data_gives_the_committed_fixture():
+@pytest.mark.usefixtures("reference")
+def test_former_divisions_name_their_current_divisions():
+    zhongdian = FormerDivision.objects.get_by_natural_key("533421", "中甸县")
+    lijiang = FormerDivision.objects.get(name="丽江纳西族自治县")
+
+    years = (zhongdian.in_use_from, zhongdian.in_use_until)
+    assert (zhongdian.level, years) == (FormerDivision.Level.COUNTY, (1981, 2001))
+    assert zhongdian.current_code_list() == ["533401"]
+    assert FormerDivision.objects.filter(code="533421").count() == 2  # 中甸县, then 香格里拉县
+    assert lijiang.current_code_list() == ["530702", "530721"]
+    current = set(County.objects.values_list("code", flat=True))
+    current |= set(Prefecture.objects.values_list("code", flat=True))
+    for former in FormerDivision.objects.all():
+        assert set(former.current_code_list()) <= current, former
+
+
+def test_former_divisions_are_read_only_in_the_admin_but_for_superusers(
+    client, admin_client, django_user_model, reference
+):
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__endswith="_formerdivision"))
+    client.force_login(staff)
+    former = FormerDivision.objects.get_by_natural_key("532729", "澜沧拉祜族自治县")
+    change = reverse("admin:counties_formerdivision_change", args=[former.pk])
+    data = {
+        "code": "532729",
+        "name": "澜沧县",
+        "level": "county",
+        "in_use_from": "1981",
+        "in_use_until": "2003",
+        "current_codes": "530828",
+    }
+
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:counties_formerdivision_add")).status_code == 403
+    assert client.post(change, data).status_code == 403
+    assert client.post(reverse("admin:counties_formerdivision_delete", args=[former.pk]),
+                       {"post": "yes"}).status_code == 403  # fmt: skip
+    former.refresh_from_db()
+    assert former.name == "澜沧拉祜族自治县"
+    assert admin_client.post(change, data).status_code == 302
+    former.refresh_from_db()
+    assert former.name == "澜沧县"
+
+
+def build_reference_module():
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is not here; the reference CSVs live beside the checkout")
     spec = importlib.util.spec_from_file_location(
@@ -76,6 +124,27 @@ def test_rebuilding_reference_from_shared_data_gives_the_committed_fixture():
     )
     build_reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_reference)
+    return build_reference
+
+
+def test_building_reference_refuses_a_former_division_with_an_unknown_current_code(tmp_path):
+    build_reference = build_reference_module()
+    for source in SHARED_DATA.glob("*.csv"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    history = tmp_path / "yunnan_division_history.csv"
+    text = history.read_text(encoding="utf-8")
+    assert "533421,中甸县,county,1981,2001,533401,香格里拉市" in text
+    history.write_text(
+        text.replace(",1981,2001,533401,香格里拉市", ",1981,2001,533499,香格里拉市"),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(SystemExit, match="533421 中甸县"):
+        build_reference.build(tmp_path)
+
+
+def test_rebuilding_reference_from_shared_data_gives_the_committed_fixture():
+    build_reference = build_reference_module()
 
     with open(FIXTURES / "reference.json", encoding="utf-8") as f:
         committed = json.load(f)

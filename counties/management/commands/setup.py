@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
+from counties.models import County, FormerDivision, Pairing, Prefecture, ShanghaiDistrict
 
 USERNAME = "HUJIN_ADMIN_USERNAME"
 PASSWORD = "HUJIN_ADMIN_PASSWORD"
@@ -81,6 +81,13 @@ class Command(BaseCommand):
         # As make run's first run: loaddata rewrites whole rows, which would undo what staff
         # changed in them (a pairing's years, the 重点帮扶县 flag).
         if Prefecture.objects.exists():
+            if not FormerDivision.objects.exists():
+                # A database from before the former names: add them alone.
+                kept = ["counties.prefecture", "counties.county", "counties.shanghaidistrict"]
+                call_command(
+                    "loaddata", "reference", exclude=[*kept, "counties.pairing"], verbosity=0
+                )
+                self.stdout.write("已补充载入曾用区划%d条。" % FormerDivision.objects.count())
             self.stdout.write("数据库中已有区划数据，不再载入参考数据。")
             return False
         call_command("loaddata", "reference", verbosity=0)
