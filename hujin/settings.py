@@ -220,6 +220,9 @@ IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 50) * 1024 * 1024
 IMPORT_MAX_UNPACKED_BYTES = (
     envint("IMPORT_MAX_UNPACKED_MB", 10 * IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)) * 1024 * 1024
 )
+# A project's 上海援助资金 above this (万元) stops a report import until a person accepts it
+# (--allow-large-amounts, or the preview's checkbox): the column is often in 元.
+IMPORT_MAX_PROJECT_FUNDS = envint("IMPORT_MAX_PROJECT_FUNDS", 20000)
 # Django's defaults, stated: a file upload over 2.5 MB streams into a temporary file, not
 # memory; a request's form fields (not files) may not exceed 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

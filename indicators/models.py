@@ -46,6 +46,11 @@ class Indicator(models.Model):
         help_text="“其中”项填写：如“到上海就业”属于“帮助农村劳动力就业”。",
     )
     position = models.PositiveSmallIntegerField("排序", default=0)
+    aliases = models.TextField(
+        "其他写法",
+        blank=True,
+        help_text="报表中对本指标的其他写法，每行一个；导入时与指标名称同样识别。",
+    )
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -61,6 +66,10 @@ class Indicator(models.Model):
 
     def natural_key(self):
         return (self.code,)
+
+    def alias_list(self):
+        """The other names staff listed, one per line."""
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
 
 class IndicatorFigureQuerySet(models.QuerySet):

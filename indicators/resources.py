@@ -17,7 +17,7 @@ class IndicatorReportResource(ReportResource):
         # Shown on the import screen; the engine does the reading.
         fields = [c.key for c in rows.COLUMNS]
 
-    def run(self, **kwargs):
+    def run(self, *, allow_moves, allow_large_amounts, **kwargs):
         return import_indicator_report(**kwargs)
 
     def template_xlsx(self):

@@ -23,6 +23,8 @@ from .models import (
 )
 from .resources import (
     ReportCSV,
+    ReportODS,
+    ReportXLS,
     ReportXLSX,
     UploadStorage,
     YearlyReportResource,
@@ -39,7 +41,7 @@ class ReportImportMixin(ImportMixin):
     # Errors listed in the message of an import refused at the confirm step.
     CONFIRM_ERRORS_SHOWN = 10
 
-    formats = [ReportCSV, ReportXLSX]
+    formats = [ReportCSV, ReportXLSX, ReportXLS, ReportODS]
     skip_admin_log = True  # every import is recorded as an ImportBatch instead
     # Size and content are checked on upload; the confirm step reads only our own temp file.
     import_form_class = ReportImportForm
@@ -115,6 +117,21 @@ class ReportImportMixin(ImportMixin):
                 batch_url,
             ),
         )
+
+    def get_import_data_kwargs(self, **kwargs):
+        """The preview's checkboxes, carried to the confirm step in its hidden fields."""
+        form = kwargs.pop("form", None)
+        data = getattr(form, "cleaned_data", None) or {}
+        for name in ("allow_moves", "allow_large_amounts"):
+            kwargs[name] = bool(data.get(name))
+        return kwargs
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            for name in ("allow_moves", "allow_large_amounts"):
+                initial[name] = bool(import_form.cleaned_data.get(name))
+        return initial
 
     def write_to_tmp_storage(self, import_file, input_format):
         storage = UploadStorage(read_mode="rb")

@@ -8,7 +8,7 @@ from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
 from personnel.models import Cadre
 
 from .importers import FileError
-from .importers.parsing import require_kind, sniff
+from .importers.workbook import KINDS, sniff
 from .models import Project, cadres_elsewhere
 from .resources import UploadStorage
 
@@ -49,6 +49,16 @@ class YearForm(forms.Form):
         return self.today.year
 
 
+ALLOW_MOVES = "允许变更已登记项目的年度或县市区"
+ALLOW_LARGE = "确认大额资金无误（超过上限或远超本县以往的上海援助资金）"
+
+
+def allow_fields(form):
+    """The two checkboxes a person ticks after looking at what the preview refused."""
+    form.fields["allow_moves"] = forms.BooleanField(label=ALLOW_MOVES, required=False)
+    form.fields["allow_large_amounts"] = forms.BooleanField(label=ALLOW_LARGE, required=False)
+
+
 class ReportImportForm(ImportForm):
     """The yearly report upload. Refuses a file over IMPORT_MAX_UPLOAD_MB, or whose content
     is not the format chosen, before anything stores or parses it."""
@@ -56,6 +66,7 @@ class ReportImportForm(ImportForm):
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self.formats = formats
+        allow_fields(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -70,9 +81,14 @@ class ReportImportForm(ImportForm):
             )
             return cleaned
         try:
-            found = sniff(upload)
-            if chosen:
-                require_kind(found, self.formats[int(chosen)].kind)
+            named = self.formats[int(chosen)].kind if chosen else None
+            found = sniff(upload, named)
+            upload.seek(0)
+            if chosen and found != named:
+                raise FileError(
+                    "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
+                    % {"found": KINDS[found], "kind": KINDS[named]}
+                )
         except FileError as error:
             self.add_error("import_file", error.messages)
         return cleaned
@@ -85,6 +101,9 @@ class ReportConfirmForm(ConfirmImportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["original_file_name"].required = False
+        allow_fields(self)
+        for name in ("allow_moves", "allow_large_amounts"):
+            self.fields[name].widget = forms.HiddenInput()
 
     def clean_import_file_name(self):
         name = super().clean_import_file_name()

@@ -35,8 +35,8 @@ from .importers import (
     exporting,
     import_yearly_report,
 )
-from .importers.parsing import read_as
 from .importers.rows import FIELDS
+from .importers.workbook import open_workbook
 from .models import ImportBatch, Project
 
 BAD_ROWS_PREFIX = "hujin-bad-rows-"
@@ -62,7 +62,7 @@ class UploadDataset(tablib.Dataset):
 
 
 class ReportFormat:
-    kind = None  # "csv" or "xlsx": what the file's content must be
+    kind = None  # "csv", "xlsx", "xls" or "ods": what the file's content must be
 
     def is_binary(self):
         return True
@@ -77,13 +77,44 @@ class ReportFormat:
         return False
 
 
-# Their titles stay "csv" and "xlsx": import-export picks the format from the file's extension.
+# Their titles stay import-export's: it picks the format from the file's extension.
 class ReportCSV(ReportFormat, base_formats.CSV):
     kind = "csv"
 
 
 class ReportXLSX(ReportFormat, base_formats.XLSX):
     kind = "xlsx"
+
+
+class OwnFormat(ReportFormat, base_formats.Format):
+    """A format only our engine reads (tablib's own XLS and ODS need packages we do not use:
+    python-calamine reads both)."""
+
+    extension = ""
+
+    def get_title(self):
+        return self.extension
+
+    def get_extension(self):
+        return self.extension
+
+    def get_content_type(self):
+        return "application/octet-stream"
+
+    @classmethod
+    def is_available(cls):
+        return True
+
+    def can_import(self):
+        return True
+
+
+class ReportXLS(OwnFormat):
+    kind = extension = "xls"
+
+
+class ReportODS(OwnFormat):
+    kind = extension = "ods"
 
 
 class UploadStorage(TempFolderStorage):
@@ -191,7 +222,8 @@ class ReportResource(resources.ModelResource):
 
     preview_headers = []
 
-    def run(self, **kwargs):
+    def run(self, *, allow_moves, allow_large_amounts, **kwargs):
+        """Runs the import; the two flags are the yearly report's (see its command)."""
         raise NotImplementedError
 
     def template_xlsx(self):
@@ -208,7 +240,7 @@ class ReportResource(resources.ModelResource):
         raw = dataset.raw
         name = kwargs.get("file_name") or "upload"
         source = Source(
-            name, hashlib.sha256(raw).hexdigest(), lambda: read_as(io.BytesIO(raw), dataset.kind)
+            name, hashlib.sha256(raw).hexdigest(), lambda: open_workbook(io.BytesIO(raw), name)
         )
         user = kwargs.get("user")
         # Only the preview offers a refusal's files; a refusal at confirm is a short message.
@@ -221,6 +253,8 @@ class ReportResource(resources.ModelResource):
                 channel=ImportBatch.Channel.ADMIN,
                 dry_run=dry_run,
                 refusal=refusal,
+                allow_moves=kwargs.get("allow_moves", False),
+                allow_large_amounts=kwargs.get("allow_large_amounts", False),
             )
         except ImportFailed as failure:
             return ReportResult(failure=failure, token=token)

@@ -6,38 +6,82 @@ Which place cell is filled says the level: 县市区 a county, 州市 alone a pr
 """
 
 from counties.models import ShanghaiDistrict
-from projects.importers.parsing import (
-    SHORT_CHARS,
-    FileError,
-    canonical,
-    parse_decimal,
-    quoted,
-    text,
-)
-from projects.importers.rows import (
-    TOO_LONG,
-    CellReader,
-    Column,
-    Places,
-    error_line,
-    header_key,
-    no_nul,
-    parse_year,
-    too_long,
-)
+from projects.importers.columns import ColumnReader, ReportColumn, cell_line, header_key
+from projects.importers.parsing import SHORT_CHARS, FileError, canonical, parse_decimal, quoted
+from projects.importers.rows import Places, no_nul, parse_prefecture, parse_year
 from projects.models import MONEY
 
 from ..models import Indicator, IndicatorFigure
 
+
+def parse_county(reader, raw, value, values):
+    return reader.places.county(value, values.get("prefecture"), reader)
+
+
+def parse_district(reader, raw, value, values):
+    return reader.places.district(value)
+
+
+def parse_indicator(reader, raw, value, values):
+    return reader.catalogue.get(value)
+
+
+def parse_number(reader, raw, value, values):
+    try:
+        number = parse_decimal(raw, **MONEY)
+    except ValueError as error:
+        raise ValueError("%s：“%s”" % (error, quoted(value))) from None
+    if number < 0:
+        raise ValueError("不能为负数：“%s”" % quoted(value))
+    return number
+
+
+def parse_note(reader, raw, value, values):
+    return no_nul(value)
+
+
 COLUMNS = [
-    Column("year", "年度", True, hint=True),
-    Column("prefecture", "州市", False),
-    Column("county", "县市区", False),
-    Column("district", "上海结对区", False),
-    Column("indicator", "指标", True, hint=True),
-    Column("target", "协议数", False),
-    Column("result", "完成数", False),
-    Column("note", "备注", False),
+    ReportColumn(
+        "year", "年度", parse_year, required=True, hint=True, aliases=("年份", "统计年度")
+    ),
+    ReportColumn(
+        "prefecture",
+        "州市",
+        parse_prefecture,
+        aliases=("州（市）", "地州", "州市名称"),
+        rule="官方名称、简称或6位区划代码；全省的指标填“全省”或留空",
+    ),
+    ReportColumn(
+        "county",
+        "县市区",
+        parse_county,
+        aliases=("县（市、区）", "县区", "县市", "县"),
+        rule="官方名称、简称、曾用名或6位区划代码",
+    ),
+    ReportColumn(
+        "district", "上海结对区", parse_district, aliases=("结对区", "上海区", "上海结对区县")
+    ),
+    ReportColumn(
+        "indicator",
+        "指标",
+        parse_indicator,
+        required=True,
+        hint=True,
+        aliases=("指标名称", "指标项目", "项目", "内容"),
+    ),
+    ReportColumn(
+        "target",
+        "协议数",
+        parse_number,
+        aliases=("协议目标", "目标数", "目标任务", "任务数", "计划数", "年度目标"),
+    ),
+    ReportColumn(
+        "result",
+        "完成数",
+        parse_number,
+        aliases=("完成情况", "实际完成", "完成值", "实绩", "完成"),
+    ),
+    ReportColumn("note", "备注", parse_note, aliases=("备注说明", "说明")),
 ]
 HEADERS = [column.header for column in COLUMNS]
 # The cells an import may leave blank to keep what is stored: offices send the targets in
@@ -90,22 +134,27 @@ class FigurePlaces(Places):
 
 
 class Catalogue:
-    """Every indicator, by code, by name, or by name with its unit in brackets; spaces,
-    case and full- or half-width characters do not matter (as in headers)."""
+    """Every indicator by code, by name (with or without its unit in brackets or a leading
+    其中：) and by the other names staff listed for it; spaces, brackets, case and full- or
+    half-width characters do not matter (as in headers)."""
 
     def __init__(self):
         self.lookup = {}
         for indicator in Indicator.objects.all():
-            for name in (
-                indicator.code,
-                indicator.name,
-                "%s（%s）" % (indicator.name, indicator.unit),
-            ):
-                self.lookup[header_key(name)] = indicator
+            names = [indicator.code, indicator.name, *indicator.alias_list()]
+            for name in names:
+                for form in (name, "%s（%s）" % (name, indicator.unit)):
+                    self.lookup.setdefault(header_key(form), indicator)
+                    self.lookup.setdefault(header_key(strip_part(form)), indicator)
 
     def get(self, value):
         # A long cell names no indicator; header_key would cost as much as it is long.
-        found = self.lookup.get(header_key(value)) if len(value) <= SHORT_CHARS else None
+        if len(value) > SHORT_CHARS:
+            found = None
+        else:
+            found = self.lookup.get(header_key(value)) or self.lookup.get(
+                header_key(strip_part(value))
+            )
         if found is None:
             raise ValueError(
                 "未知的指标“%s”（请填写指标代码或名称，见模板中的“填写说明”表）" % quoted(value)
@@ -113,44 +162,44 @@ class Catalogue:
         return found
 
 
-class FigureReader(CellReader):
+def strip_part(name):
+    """A name without its leading 其中： or 其中 (the report's way to mark a part)."""
+    value = canonical(name)
+    for prefix in ("其中:", "其中：", "其中", "含:", "含："):
+        if value.startswith(prefix):
+            return value[len(prefix) :].strip()
+    return value
+
+
+class FigureReader(ColumnReader):
     """Turns one spreadsheet row into an indicator figure's values, and lists every problem.
 
-    `read(row_number, cells)` returns (values, error lines). The values are indicator,
-    year, level, place (a Prefecture, County, ShanghaiDistrict or None for the province)
-    and target, result and note, each None when its cell is blank (the stored value stays).
+    `read(row_number, cells)` returns (values, error lines, remarks). The values are
+    indicator, year, level, place (a Prefecture, County, ShanghaiDistrict or None for the
+    province) and target, result and note, each None when its cell is blank (the stored
+    value stays).
     """
 
-    def __init__(self, header, positions, places, catalogue, today=None):
-        if "target" not in positions and "result" not in positions:
+    def __init__(self, table, *, places, catalogue, today=None):
+        if "target" not in table.positions and "result" not in table.positions:
             raise FileError("缺少列：“协议数”和“完成数”至少要有一列。")
-        super().__init__(header, positions, places, today)
+        super().__init__(COLUMNS, table, today=today)
+        self.places = places
         self.catalogue = catalogue
 
     def read(self, row_number, cells):
-        errors = []
-        values = dict.fromkeys(KEPT)
-        filled = set()
-        width = len(cells)
-        for key, index, label, parse in self.plan:
-            raw = cells[index] if index < width else None
-            if too_long(raw):
-                filled.add(key)
-                errors.append(error_line(row_number, label, TOO_LONG))
-                continue
-            value = text(raw)
-            if value:
-                filled.add(key)
-            try:
-                values[key] = parse(self, raw, value, values)
-            except ValueError as error:
-                errors.append(error_line(row_number, label, str(error)))
-        place_errors = self.settle_place(values, filled)
-        errors.extend(error_line(row_number, self.label(k), m) for k, m in place_errors)
-        if not filled & {"target", "result"}:
+        values, errors, remarks = super().read(row_number, cells)
+        # 全省 written in 州市 is the province: a filled cell that reads as no place.
+        failed = {column.key for column, *_ in self.plan if column.key not in values}
+        for key in KEPT:
+            values.setdefault(key, None)
+        filled = {key for key, value in values.items() if value is not None}
+        place_errors = self.settle_place(values, filled | failed)
+        errors.extend(cell_line(row_number, self.label(k), m) for k, m in place_errors)
+        if not (filled | failed) & {"target", "result"}:
             label = self.label("target") or self.label("result")
-            errors.append(error_line(row_number, label, "协议数和完成数至少填写一项"))
-        return values, errors
+            errors.append(cell_line(row_number, label, "协议数和完成数至少填写一项"))
+        return values, errors, remarks
 
     def settle_place(self, values, filled):
         """Sets the level and place from the place cells filled; returns (column, message)
@@ -186,50 +235,7 @@ class FigureReader(CellReader):
 
     def duplicate(self, row_number, where, values):
         message = "与%s重复：同一指标、年度和地点只能填写一行" % where
-        return error_line(row_number, self.label("indicator"), message)
-
-    def year(self, raw, value, values):
-        return parse_year(raw, value, self.last_year)
-
-    def prefecture(self, raw, value, values):
-        return self.places.prefecture(value) if value else None
-
-    def county(self, raw, value, values):
-        return self.places.county(value, values.get("prefecture")) if value else None
-
-    def district(self, raw, value, values):
-        return self.places.district(value) if value else None
-
-    def indicator(self, raw, value, values):
-        if not value:
-            raise ValueError("不能为空")
-        return self.catalogue.get(value)
-
-    def number(self, raw, value, values):
-        if not value:
-            return None
-        try:
-            number = parse_decimal(raw, **MONEY)
-        except ValueError as error:
-            raise ValueError("%s：“%s”" % (error, quoted(value))) from None
-        if number < 0:
-            raise ValueError("不能为负数：“%s”" % quoted(value))
-        return number
-
-    def note(self, raw, value, values):
-        return no_nul(value) if value else None
-
-    # In this order: the county is read after the prefecture that may tell same names apart.
-    parsers = [
-        ("year", year),
-        ("prefecture", prefecture),
-        ("county", county),
-        ("district", district),
-        ("indicator", indicator),
-        ("target", number),
-        ("result", number),
-        ("note", note),
-    ]
+        return cell_line(row_number, self.label("indicator"), message)
 
 
 def place_name(place):

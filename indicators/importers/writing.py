@@ -62,14 +62,16 @@ def import_indicator_report(
     progress = progress or Progress()
     reader = functools.partial(FigureReader, places=FigurePlaces(user), catalogue=Catalogue())
     rows = [[] for _ in files]
+    findings = Findings(refusal)
+    report.remarks = findings.remarks
     validate(
         files,
         report,
         progress,
         columns=COLUMNS,
         reader=reader,
-        keep=lambda index, number, values: rows[index].append((number, values)),
-        findings=Findings(refusal),
+        keep=lambda index, sheet, number, values, cleared: rows[index].append((number, values)),
+        findings=findings,
     )
 
     def work():

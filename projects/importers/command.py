@@ -15,14 +15,21 @@ class ReportImportCommand(BaseCommand):
     """Imports the files named on the command line with `importer` (an import_…_report
     function); prints a line per file and, last, created=N updated=M unchanged=K. On failure,
     the first errors go to stderr (MAX_ERRORS_SHOWN of them, then how many more there are)
-    and the command exits non-zero, having written nothing."""
+    and the command exits non-zero, having written nothing. Warnings (警告：…) and notices
+    (提示：…) are printed either way: on success before the last line."""
 
     importer = None
+    # The importer's own flags: (option, keyword, help).
+    flags = []
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="CSV或XLSX文件")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="XLSX、XLS、ODS或CSV文件（可多个）"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只校验和比对，不写入")
         parser.add_argument("--quiet", action="store_true", help="不输出进度")
+        for option, keyword, text in self.flags:
+            parser.add_argument(option, action="store_true", dest=keyword, help=text)
 
     def handle(self, *, paths, dry_run, quiet, **options):
         missing = [p for p in paths if not Path(p).is_file()]
@@ -35,6 +42,7 @@ class ReportImportCommand(BaseCommand):
                 files=[(Path(p).name, h) for p, h in zip(paths, handles, strict=True)],
                 dry_run=dry_run,
                 progress=progress,
+                **{keyword: options[keyword] for _, keyword, _ in self.flags},
             )
         except ImportFailed as failure:
             for line in failure.errors:
@@ -51,6 +59,9 @@ class ReportImportCommand(BaseCommand):
                 "%s：%d行，新增%d，更新%d，未变%d%s"
                 % (file.name, file.rows, file.created, file.updated, file.unchanged, batch)
             )
+        # Warnings and notices, always shown, before the last line (which scripts read).
+        for line in report.remarks.lines():
+            self.stdout.write(line)
         self.stdout.write(report.summary)
 
     def progress(self, line):

@@ -18,21 +18,7 @@ ESCAPED = re.compile("[\x00-\x08\x0b-\x1f]")
 def cells(project):
     """One project as the template's cells; the project must come with its county and
     prefecture (Project.objects.with_place())."""
-    return [
-        project.code,
-        project.name,
-        project.year,
-        project.county.prefecture.name,
-        project.county.name,
-        project.get_category_display(),
-        project.get_status_display(),
-        project.shanghai_funds,
-        project.other_funds,
-        project.beneficiaries,
-        project.start_date,
-        project.end_date,
-        project.notes,
-    ]
+    return [column.export(project) for column in COLUMNS]
 
 
 def csv_text(value):
@@ -64,25 +50,92 @@ def csv_lines(projects):
 
 def xlsx_file(projects):
     """The projects (None: none, for the blank template) as an XLSX workbook in a temporary
-    file, written in streaming mode, with a sheet of the format's rules."""
+    file, written in streaming mode, with a sheet of the format's rules and one of every
+    county with its code and the other names the import accepts.
+
+    The code column is formatted as text (Excel would turn a long code into a number and
+    lose its last digits), the header row is frozen, and the template has drop-down lists
+    for 县市区, 项目类别 and 项目状态.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("项目年度报表")
+    sheet.freeze_panes = "A2"
+    for position, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = column.width
+    if projects is None:
+        add_lists(sheet, workbook)
     sheet.append(HEADERS)
+    formats = {index: "@" for index, column in enumerate(COLUMNS) if column.text_format}
 
-    def cell(value):
+    def cell(index, value):
         if isinstance(value, datetime.date):
             date_cell = WriteOnlyCell(sheet, value)
             date_cell.number_format = "yyyy-mm-dd"
             return date_cell
+        if index in formats:
+            text_cell = WriteOnlyCell(sheet, xlsx_value(value))
+            text_cell.number_format = "@"
+            return text_cell
         return xlsx_value(value)
 
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
-        sheet.append([cell(value) for value in cells(project)])
-    guide_sheet(workbook, COLUMNS, RULES)
+        sheet.append([cell(index, value) for index, value in enumerate(cells(project))])
+    if projects is None:
+        # The blank rows' code cells, formatted as text before anything is typed in them.
+        for _ in range(TEMPLATE_ROWS):
+            sheet.append([cell(i, None) if i in formats else None for i in range(max(formats) + 1)])
+    guide_sheet(workbook, COLUMNS, [column.rule for column in COLUMNS])
+    if projects is None:
+        county_sheet(workbook)
     return saved(workbook)
+
+
+TEMPLATE_ROWS = 1000
+COUNTY_SHEET = "县市区代码表"
+
+
+def add_lists(sheet, workbook):
+    """The template's drop-down lists and its text-formatted code column, for its first
+    TEMPLATE_ROWS rows; 县市区 from the county sheet (a list too long to write inline)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from counties.models import County
+
+    counties = max(County.objects.count(), 1)
+    for position, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(position)
+        cells = "%s2:%s%d" % (letter, letter, TEMPLATE_ROWS + 1)
+        if column.key == "county":
+            formula = "'%s'!$A$2:$A$%d" % (COUNTY_SHEET, counties + 1)
+        elif column.choices is not None:
+            formula = '"%s"' % ",".join(column.choices())
+        else:
+            continue
+        # Offices also write names the list does not hold (former names, short forms).
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True)
+        validation.showErrorMessage = False
+        validation.add(cells)
+        sheet.data_validations.append(validation)
+
+
+def county_sheet(workbook):
+    """Every county with its code, prefecture and the other names an import accepts."""
+    from counties.places import PlaceNames
+
+    sheet = workbook.create_sheet(COUNTY_SHEET)
+    sheet.column_dimensions["A"].width = 26
+    sheet.column_dimensions["D"].width = 60
+    sheet.append(["县市区", "区划代码", "州市", "导入时也认可的写法"])
+    names = PlaceNames()
+    accepted = names.accepted_county_forms()
+    for code, county in sorted(names.counties.items()):
+        written = [form for form in accepted.get(code, []) if form not in (county.name, code)]
+        sheet.append(safe_row([county.name, code, county.prefecture.name, "、".join(written)]))
 
 
 def xlsx_value(value):
@@ -121,20 +174,3 @@ def saved(workbook):
     workbook.save(output)
     output.seek(0)
     return output
-
-
-RULES = [
-    "项目的唯一编号；同一文件中不得重复",
-    "",
-    "1996年至次年之间的年份",
-    "官方名称或6位区划代码；填写时须包含所填县市区",
-    "官方名称或6位区划代码",
-    "产业发展、劳务协作、教育帮扶、医疗帮扶、消费帮扶、基础设施、乡村建设、社会帮扶、其他（或对应英文代码）",
-    "计划、在建、完工、暂停（或对应英文代码）",
-    "不小于0的数，单位万元，最多4位小数",
-    "不小于0的数，单位万元；留空为0",
-    "不小于0的整数",
-    "日期，如2022-03-01、2022/3/1或2022年3月1日",
-    "日期，不早于开工日期",
-    "",
-]

@@ -11,13 +11,14 @@ import codecs
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .parsing import MAX_CELL_CHARS, neutralise, text
-from .rows import MAX_HEADER_CHARS
+from .tables import MAX_HEADER_CHARS
 
 MAX_ERRORS_SHOWN = 200
+MAX_REMARKS_SHOWN = 500
 MAX_FILE_BYTES = 20 << 20
 UNLISTED = "另有%d处错误未列出"
 BAD_ROWS_CUT = "另有%(count)d行未列出：文件已达%(limit)d MB上限。"
@@ -30,8 +31,9 @@ class ImportFailed(Exception):
     not listed ("" when none). `bad_rows_kept` and `errors_kept` say whether the refused rows
     and the full list of errors were written to the files asked for."""
 
-    def __init__(self, errors, count=None, *, bad_rows_kept=False, errors_kept=False):
+    def __init__(self, errors, count=None, *, bad_rows_kept=False, errors_kept=False, remarks=None):
         self.errors = list(errors[:MAX_ERRORS_SHOWN])
+        self.remarks = remarks
         self.count = len(errors) if count is None else count
         self.bad_rows_kept, self.errors_kept = bad_rows_kept, errors_kept
         super().__init__("\n".join([*self.errors, self.unlisted_line]).strip())
@@ -54,6 +56,63 @@ class RefusalFiles:
     bad_rows: Path
 
 
+@dataclass
+class Remarks:
+    """What an import read otherwise than it is written (notices) or took on trust
+    (warnings): neither refuses the file, and both are always shown. Each is a (kind, line)
+    pair, kind being what it is about (a column's header, 合计行, 隐藏行…); the first
+    MAX_REMARKS_SHOWN of each are kept, the rest only counted."""
+
+    notices: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    notice_count: int = 0
+    warning_count: int = 0
+
+    def add(self, level, kind, line):
+        if level == "warning":
+            self.warning_count += 1
+            if len(self.warnings) < MAX_REMARKS_SHOWN:
+                self.warnings.append((kind, line))
+        else:
+            self.notice_count += 1
+            if len(self.notices) < MAX_REMARKS_SHOWN:
+                self.notices.append((kind, line))
+
+    def lines(self):
+        """Every kept line, warnings first, each marked 警告 or 提示, then what was left out."""
+        for _kind, line in self.warnings:
+            yield "警告：%s" % line
+        if self.warning_count > len(self.warnings):
+            yield "警告：另有%d条警告未列出" % (self.warning_count - len(self.warnings))
+        for _kind, line in self.notices:
+            yield "提示：%s" % line
+        if self.notice_count > len(self.notices):
+            yield "提示：另有%d条提示未列出" % (self.notice_count - len(self.notices))
+
+    @property
+    def warning_groups(self):
+        return self.grouped("warning")
+
+    @property
+    def notice_groups(self):
+        return self.grouped("notice")
+
+    @property
+    def unlisted_warnings(self):
+        return self.warning_count - len(self.warnings)
+
+    @property
+    def unlisted_notices(self):
+        return self.notice_count - len(self.notices)
+
+    def grouped(self, level):
+        """[(kind, [line, …]), …] in the order kinds first appear, for the preview."""
+        groups = {}
+        for kind, line in self.warnings if level == "warning" else self.notices:
+            groups.setdefault(kind, []).append(line)
+        return list(groups.items())
+
+
 class Findings:
     """The errors of an import as they are found, with the refused rows: see the module."""
 
@@ -62,6 +121,10 @@ class Findings:
         self.shown = []
         self.count = 0
         self.errors_out = self.bad_rows_out = None
+        self.remarks = Remarks()
+
+    def remark(self, level, kind, line):
+        self.remarks.add(level, kind, line)
 
     def error(self, line):
         self.count += 1
@@ -104,6 +167,7 @@ class Findings:
                 self.count,
                 bad_rows_kept=self.bad_rows_out is not None,
                 errors_kept=self.errors_out is not None,
+                remarks=self.remarks,
             )
 
     def close(self):

@@ -10,7 +10,7 @@ from counties.models import AuditEntry, County, scope_filter
 
 from ..models import ImportBatch, Project
 from .running import lock
-from .writing import Audit
+from .staging import Audit
 
 
 class RollbackRefused(Exception):

@@ -1,145 +1,37 @@
-"""The yearly report format (沪滇协作项目年度报表): its columns and the rules for each cell."""
+"""The yearly report format (沪滇协作项目年度报表): its columns, each with all of its rules.
 
-import datetime
-import re
-import unicodedata
-from dataclasses import dataclass
+Adding a column to the report is one ReportColumn here (with its parse function): the
+reading, staging, writing, export, template and preview follow from it.
+"""
 
-from counties.models import FIRST_YEAR, County, Prefecture, scope_filter
+from counties.models import FIRST_YEAR, County, scope_filter
+from counties.places import PlaceNames
 
 from ..models import MONEY, Project
-from .parsing import (
-    MAX_CELL_CHARS,
-    SHORT_CHARS,
-    FileError,
-    canonical,
-    parse_date,
-    parse_decimal,
-    parse_integer,
-    quoted,
-    text,
+from .columns import ColumnReader, ReportColumn, cell_line
+from .parsing import SHORT_CHARS, canonical, parse_decimal, quoted
+from .values import (
+    read_code,
+    read_count,
+    read_date,
+    read_money,
+    read_year,
 )
+from .words import CATEGORY_WORDS, STATUS_WORDS, read_choice
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # the field read from it, and the English alias accepted as a header
-    header: str  # the Chinese header, as in the template
-    required: bool
-    hint: bool = False  # named when no header row is found
-
-
-COLUMNS = [
-    Column("code", "项目编号", True, hint=True),
-    Column("name", "项目名称", True),
-    Column("year", "年度", True),
-    Column("prefecture", "州市", False),
-    Column("county", "县市区", True, hint=True),
-    Column("category", "项目类别", True),
-    Column("status", "项目状态", True),
-    Column("shanghai_funds", "上海援助资金（万元）", True),
-    Column("other_funds", "其他资金（万元）", False),
-    Column("beneficiaries", "受益人数", False),
-    Column("start_date", "开工日期", False),
-    Column("end_date", "完工日期", False),
-    Column("notes", "备注", False),
-]
-HEADERS = [column.header for column in COLUMNS]
-# The Project fields an import writes; everything else on a project is left alone.
-FIELDS = [c.key for c in COLUMNS if c.key != "prefecture"]
-# How many leading rows may hold a title before the header row.
-HEADER_SEARCH_ROWS = 10
-# A longer cell is no header (theirs are a few characters, spaces and all).
-MAX_HEADER_CHARS = 100
-TOO_LONG = "单元格内容超过%d个字符，已拒绝" % MAX_CELL_CHARS
 # One message whether or not the project exists, so that it tells nothing of other scopes.
 OUTSIDE_SCOPE = "项目编号“%s”不在您的数据范围内"
-
-
-def header_key(header):
-    """Headers match after trimming spaces, with full- and half-width brackets alike."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(header))).lower()
-
-
-def header_lookup(columns):
-    """The column of each header a file may use: the Chinese one or the English alias."""
-    lookup = {}
-    for column in columns:
-        lookup[header_key(column.header)] = column
-        lookup[header_key(column.key)] = column
-    return lookup
-
-
-def error_line(row_number, column_label, message):
-    if column_label:
-        return "第%(row)d行 %(column)s：%(message)s" % {
-            "row": row_number,
-            "column": column_label,
-            "message": message,
-        }
-    return "第%(row)d行：%(message)s" % {"row": row_number, "message": message}
-
-
-def find_header(rows, columns=COLUMNS):
-    """Skips title rows; returns (header cells, {column key: (index, label)}, rows after).
-
-    The header is the first row in which at least two cells are known headers of `columns`.
-    """
-    lookup = header_lookup(columns)
-    for row_number, cells in rows:
-        matched = [
-            lookup.get(header_key(cell)) if len(text(cell)) <= MAX_HEADER_CHARS else None
-            for cell in cells
-        ]
-        if sum(1 for column in matched if column) >= 2:
-            positions = layout(row_number, cells, matched, columns)
-            return [text(cell) for cell in cells], positions, rows
-        if row_number >= HEADER_SEARCH_ROWS:
-            break
-    raise FileError(
-        "未找到表头：前%(rows)d行中没有%(names)s等列名。"
-        % {
-            "rows": HEADER_SEARCH_ROWS,
-            "names": "".join("“%s”" % c.header for c in columns if c.hint),
-        }
-    )
-
-
-def header_width(header, positions):
-    """How many cells of a row are kept: up to the header's last column, known or not (the
-    refused rows go back to the sender with their own columns too)."""
-    last = max(index for index, _ in positions.values())
-    for index in range(len(header) - 1, last, -1):
-        if header[index]:
-            return index + 1
-    return last + 1
-
-
-def too_long(raw):
-    """Whether a cell is longer than Excel allows: refused before any rule reads it."""
-    return raw.__class__ is str and len(raw) > MAX_CELL_CHARS
-
-
-def layout(row_number, cells, matched, columns=COLUMNS):
-    positions = {}
-    for index, (cell, column) in enumerate(zip(cells, matched, strict=True)):
-        if column is None:
-            continue
-        if column.key in positions:
-            raise FileError("第%d行表头中“%s”出现了两次。" % (row_number, column.header))
-        positions[column.key] = (index, text(cell))
-    missing = [c.header for c in columns if c.required and c.key not in positions]
-    if missing:
-        raise FileError("缺少必填列：%s。" % "、".join(missing))
-    return positions
+ZERO_MONEY = parse_decimal(0, **MONEY)
+CATEGORY_LABELS = "、".join(label for _, label in Project.Category.choices)
+STATUS_LABELS = "、".join(label for _, label in Project.Status.choices)
+CODE_LENGTH = Project._meta.get_field("code").max_length
+NAME_LENGTH = Project._meta.get_field("name").max_length
 
 
 class Places:
-    """Every prefecture and county, loaded once, looked up by official name or code.
-
-    `allowed` holds the ids of the counties inside the importing user's scope, or None when
-    the user may import anywhere (a superuser, a province-wide scope, the command line).
-    """
+    """Every prefecture and county by every name offices write (counties.places), and the
+    ids of the counties inside the importing user's scope: `allowed`, or None when the user
+    may import anywhere (a superuser, a province-wide scope, the command line)."""
 
     def __init__(self, user=None):
         self.allowed = None
@@ -147,40 +39,24 @@ class Places:
             condition = scope_filter(user, "pk")
             if condition:
                 self.allowed = set(County.objects.filter(condition).values_list("pk", flat=True))
-        self.prefectures = {}
-        for prefecture in Prefecture.objects.all():
-            self.prefectures[prefecture.code] = prefecture
-            self.prefectures[prefecture.name] = prefecture
-        self.counties = {}
-        self.by_name = {}
-        for county in County.objects.select_related("prefecture"):
-            self.counties[county.code] = county
-            self.by_name.setdefault(county.name, []).append(county)
+        self.names = PlaceNames()
+        self.counties = self.names.counties
 
-    def prefecture(self, value):
-        value = canonical(value)
-        prefecture = self.prefectures.get(value)
-        if prefecture is None:
+    def prefecture(self, value, reader):
+        if len(value) > SHORT_CHARS:  # no place is named so long; looking would cost
             raise ValueError("未知的州市“%s”" % quoted(value))
+        prefecture, notice = self.names.prefecture(value)
+        if notice:
+            reader.notice(notice)
         return prefecture
 
-    def county(self, value, prefecture):
-        if value in self.counties:
-            return self.counties[value]
-        found = self.by_name.get(value)
-        if found and len(found) == 1:
-            return found[0]
-        value = canonical(value)
-        if value in self.counties:
-            return self.counties[value]
-        found = self.by_name.get(value, [])
-        if prefecture is not None:
-            found = [c for c in found if c.prefecture_id == prefecture.pk] or found
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise ValueError("县市区“%s”重名，请同时填写州市或改用区划代码" % value)
-        raise ValueError("未知的县市区“%s”" % quoted(value))
+    def county(self, value, prefecture, reader):
+        if len(value) > SHORT_CHARS:
+            raise ValueError("未知的县市区“%s”" % quoted(value))
+        county, notice = self.names.county(value, prefecture)
+        if notice:
+            reader.notice(notice)
+        return county
 
     def foreign_code(self, code):
         """Whether a project code starts with the division code of a county outside the
@@ -191,203 +67,6 @@ class Places:
         return county is not None and county.pk not in self.allowed
 
 
-def choice_lookup(choices):
-    lookup = {}
-    for value, label in choices:
-        lookup[value] = value
-        lookup[label] = value
-    return lookup
-
-
-CATEGORIES = choice_lookup(Project.Category.choices)
-STATUSES = choice_lookup(Project.Status.choices)
-
-
-ZERO_MONEY = parse_decimal(0, **MONEY)
-# The values of a project when an optional column is missing from the file.
-DEFAULTS = {
-    "other_funds": ZERO_MONEY,
-    "beneficiaries": None,
-    "start_date": None,
-    "end_date": None,
-    "notes": "",
-}
-CATEGORY_LABELS = "、".join(label for _, label in Project.Category.choices)
-STATUS_LABELS = "、".join(label for _, label in Project.Status.choices)
-
-
-class CellReader:
-    """What the readers of both reports share: the header as found, and a plan of which
-    parser reads which cell (`parsers`, in reading order) for the columns the file has."""
-
-    parsers = []
-
-    def __init__(self, header, positions, places=None, today=None):
-        self.header = header
-        self.positions = positions
-        self.places = places or Places()
-        self.last_year = (today or datetime.date.today()).year + 1
-        self.plan = [
-            (key, positions[key][0], positions[key][1], parse)
-            for key, parse in self.parsers
-            if key in positions
-        ]
-
-    def label(self, key):
-        """The column's header as written in the file, for error lines."""
-        return self.positions[key][1] if key in self.positions else ""
-
-
-class RowReader(CellReader):
-    """Turns one spreadsheet row into the values of a Project, and lists every problem.
-
-    `read(row_number, cells)` returns (field values, error lines); with errors, the values
-    hold only the cells that were valid. Each cell is turned into text once; parsers get
-    both the raw cell (a number or date from XLSX) and that text.
-    """
-
-    def read(self, row_number, cells):
-        errors = []
-        values = dict(DEFAULTS)
-        width = len(cells)
-        for key, index, label, parse in self.plan:
-            raw = cells[index] if index < width else None
-            if too_long(raw):
-                errors.append(error_line(row_number, label, TOO_LONG))
-                continue
-            try:
-                values[key] = parse(self, raw, text(raw), values)
-            except ValueError as error:
-                errors.append(error_line(row_number, label, str(error)))
-        prefecture = values.pop("prefecture", None)
-        county = values.get("county")
-        if prefecture is not None and county is not None and county.prefecture_id != prefecture.pk:
-            errors.append(
-                error_line(
-                    row_number,
-                    self.label("prefecture"),
-                    "县市区“%s”不属于“%s”" % (county.name, prefecture.name),
-                )
-            )
-        start, end = values["start_date"], values["end_date"]
-        if start and end and end < start:
-            message = "完工日期不能早于开工日期"
-            errors.append(error_line(row_number, self.label("end_date"), message))
-        return values, errors
-
-    def key(self, values):
-        """What must be unique across the files: the project code."""
-        return values.get("code") or None
-
-    def duplicate(self, row_number, where, values):
-        message = "与%s重复的项目编号“%s”" % (where, values["code"])
-        return error_line(row_number, self.label("code"), message)
-
-    def prefecture(self, raw, value, values):
-        return self.places.prefecture(value) if value else None
-
-    def county(self, raw, value, values):
-        if not value:
-            raise ValueError("不能为空")
-        county = self.places.county(value, values.get("prefecture"))
-        if self.places.allowed is not None and county.pk not in self.places.allowed:
-            raise ValueError("“%s”不在您的数据范围内" % county.name)
-        return county
-
-    def code(self, raw, value, values):
-        code = required_text(value, CODE_LENGTH)
-        if self.places.foreign_code(code):
-            raise ValueError(OUTSIDE_SCOPE % code)
-        return code
-
-    def name(self, raw, value, values):
-        return required_text(value, NAME_LENGTH)
-
-    def year(self, raw, value, values):
-        return parse_year(raw, value, self.last_year)
-
-    def category(self, raw, value, values):
-        return choice(value, CATEGORIES, CATEGORY_LABELS)
-
-    def status(self, raw, value, values):
-        return choice(value, STATUSES, STATUS_LABELS)
-
-    def shanghai_funds(self, raw, value, values):
-        if not value:
-            raise ValueError("不能为空")
-        return money(raw, value)
-
-    def other_funds(self, raw, value, values):
-        return money(raw, value) if value else ZERO_MONEY
-
-    def beneficiaries(self, raw, value, values):
-        if not value:
-            return None
-        try:
-            number = parse_integer(raw)
-        except ValueError:
-            number = -1
-        if not 0 <= number <= 2_147_483_647:
-            raise ValueError("须为不小于0的整数，而不是“%s”" % quoted(value))
-        return number
-
-    def date(self, raw, value, values):
-        if not value:
-            return None
-        try:
-            return parse_date(raw)
-        except ValueError as error:
-            raise ValueError(
-                "%s：“%s”（可写作2022-03-01、2022/3/1或2022年3月1日）" % (error, quoted(value))
-            ) from None
-
-    def notes(self, raw, value, values):
-        return no_nul(value)
-
-    # In this order: the county is read after the prefecture that may tell same names apart.
-    parsers = [
-        ("code", code),
-        ("name", name),
-        ("year", year),
-        ("prefecture", prefecture),
-        ("county", county),
-        ("category", category),
-        ("status", status),
-        ("shanghai_funds", shanghai_funds),
-        ("other_funds", other_funds),
-        ("beneficiaries", beneficiaries),
-        ("start_date", date),
-        ("end_date", date),
-        ("notes", notes),
-    ]
-
-
-def parse_year(raw, value, last_year):
-    """A report's year: FIRST_YEAR to `last_year` (next year: plans and targets are sent ahead)."""
-    if not value:
-        raise ValueError("不能为空")
-    try:
-        year = parse_integer(raw)
-    except ValueError:
-        year = None
-    if year is None or not FIRST_YEAR <= year <= last_year:
-        message = "年度须为%d至%d之间的整数，而不是“%s”"
-        raise ValueError(message % (FIRST_YEAR, last_year, quoted(value)))
-    return year
-
-
-CODE_LENGTH = Project._meta.get_field("code").max_length
-NAME_LENGTH = Project._meta.get_field("name").max_length
-
-
-def required_text(value, max_length):
-    if not value:
-        raise ValueError("不能为空")
-    if len(value) > max_length:
-        raise ValueError("超过%d个字" % max_length)
-    return no_nul(value)
-
-
 def no_nul(value):
     """Text without a NUL character: no spreadsheet means one, and PostgreSQL cannot store it
     (a CSV past its first 64 KB, or an XLSX cell's _x0000_, can still bring one)."""
@@ -396,23 +75,283 @@ def no_nul(value):
     return value
 
 
-def choice(value, lookup, allowed):
-    if not value:
-        raise ValueError("不能为空")
-    found = lookup.get(value)
-    if found is None and len(value) <= SHORT_CHARS:
-        value = canonical(value)
-        found = lookup.get(value) or lookup.get(value.lower())
-    if found is None:
-        raise ValueError("未知的取值“%s”（可填：%s）" % (quoted(value), allowed))
-    return found
+def required_text(value, max_length):
+    if len(value) > max_length:
+        raise ValueError("超过%d个字" % max_length)
+    return no_nul(value)
 
 
-def money(raw, value):
-    try:
-        amount = parse_decimal(raw, **MONEY)
-    except ValueError as error:
-        raise ValueError("%s：“%s”" % (error, quoted(value))) from None
-    if amount < 0:
-        raise ValueError("金额不能为负数：“%s”" % quoted(value))
-    return amount
+def parsed(reader, result):
+    """The value of a values.read_… result, its warnings passed on to the row."""
+    value, warnings = result
+    for warning in warnings:
+        reader.warn(warning)
+    return value
+
+
+def parse_code(reader, raw, value, values):
+    code = no_nul(parsed(reader, read_code(raw, value, CODE_LENGTH)))
+    if reader.places.foreign_code(code):
+        raise ValueError(OUTSIDE_SCOPE % code)
+    return code
+
+
+def parse_name(reader, raw, value, values):
+    return required_text(value, NAME_LENGTH)
+
+
+def parse_year(reader, raw, value, values):
+    return parsed(reader, read_year(raw, value, FIRST_YEAR, reader.last_year))
+
+
+def parse_prefecture(reader, raw, value, values):
+    return reader.places.prefecture(value, reader)
+
+
+def parse_county(reader, raw, value, values):
+    county = reader.places.county(value, values.get("prefecture"), reader)
+    allowed = reader.places.allowed
+    if allowed is not None and county.pk not in allowed:
+        raise ValueError("“%s”不在您的数据范围内" % county.name)
+    return county
+
+
+def parse_category(reader, raw, value, values):
+    return read_choice(value, reader.words["category"], CATEGORY_LABELS)
+
+
+def parse_status(reader, raw, value, values):
+    return read_choice(value, reader.words["status"], STATUS_LABELS)
+
+
+def parse_money(reader, raw, value, values):
+    return parsed(reader, read_money(raw, value, unit=reader.unit_here or "万元"))
+
+
+def parse_count(reader, raw, value, values):
+    return parsed(reader, read_count(raw, value))
+
+
+def parse_date(reader, raw, value, values):
+    return parsed(reader, read_date(raw, value))
+
+
+def parse_notes(reader, raw, value, values):
+    return no_nul(value)
+
+
+def display(project, name):
+    return getattr(project, "get_%s_display" % name)()
+
+
+# In reading order: the county is read after the prefecture that may tell same names apart.
+COLUMNS = [
+    ReportColumn(
+        "code",
+        "项目编号",
+        parse_code,
+        required=True,
+        hint=True,
+        aliases=("编号", "项目代码", "项目编码"),
+        field="code",
+        staging="text",
+        export=lambda p: p.code,
+        rule="项目的唯一编号；同一文件中不得重复。请把本列设为文本格式，以免Excel把长编号变成数字",
+        width=22,
+        text_format=True,
+    ),
+    ReportColumn(
+        "name",
+        "项目名称",
+        parse_name,
+        required=True,
+        aliases=("名称",),
+        field="name",
+        staging="text",
+        export=lambda p: p.name,
+        width=36,
+    ),
+    ReportColumn(
+        "year",
+        "年度",
+        parse_year,
+        required=True,
+        aliases=("年份", "项目年度", "实施年度", "计划年度"),
+        field="year",
+        staging="integer",
+        export=lambda p: p.year,
+        rule="1996年至次年之间的年份，如2023或2023年度",
+        width=8,
+    ),
+    ReportColumn(
+        "prefecture",
+        "州市",
+        parse_prefecture,
+        aliases=("州（市）", "所属州市", "地州", "州市名称"),
+        export=lambda p: p.county.prefecture.name,
+        rule="官方名称、简称或6位区划代码；填写时须包含所填县市区",
+        width=14,
+    ),
+    ReportColumn(
+        "county",
+        "县市区",
+        parse_county,
+        required=True,
+        hint=True,
+        aliases=("县（市、区）", "县区", "县市", "所属县市区", "县", "项目所在县"),
+        field="county_id",
+        staging="bigint",
+        export=lambda p: p.county.name,
+        rule="官方名称、简称、曾用名或6位区划代码（见“县市区代码表”）",
+        width=18,
+        choices=lambda: [county.name for county in County.objects.order_by("code")],
+    ),
+    ReportColumn(
+        "category",
+        "项目类别",
+        parse_category,
+        required=True,
+        aliases=("类别", "项目类型", "类型"),
+        field="category",
+        staging="text",
+        export=lambda p: display(p, "category"),
+        rule=CATEGORY_LABELS + "（也可写产业发展类、基础设施建设等常用写法）",
+        width=12,
+        choices=lambda: [label for _, label in Project.Category.choices],
+    ),
+    ReportColumn(
+        "status",
+        "项目状态",
+        parse_status,
+        required=True,
+        aliases=("状态", "实施状态", "进展情况", "项目进度", "建设状态"),
+        field="status",
+        staging="text",
+        export=lambda p: display(p, "status"),
+        rule=STATUS_LABELS + "（也可写已完工、实施中、未开工、暂缓等）",
+        width=10,
+        choices=lambda: [label for _, label in Project.Status.choices],
+    ),
+    ReportColumn(
+        "shanghai_funds",
+        "上海援助资金（万元）",
+        parse_money,
+        required=True,
+        aliases=(
+            "上海援助资金",
+            "上海资金",
+            "援助资金",
+            "沪滇协作资金",
+            "上海财政援助资金",
+            "东西部协作资金",
+        ),
+        field="shanghai_funds",
+        staging="numeric",
+        unit="万元",
+        summed=True,
+        export=lambda p: p.shanghai_funds,
+        rule="不小于0的数，单位万元，最多4位小数；表头写（元）时按元换算",
+        width=14,
+    ),
+    ReportColumn(
+        "other_funds",
+        "其他资金（万元）",
+        parse_money,
+        aliases=("其他资金", "地方配套资金", "配套资金", "自筹资金"),
+        field="other_funds",
+        staging="numeric",
+        default=ZERO_MONEY,
+        clearable=True,
+        unit="万元",
+        summed=True,
+        export=lambda p: p.other_funds,
+        rule="不小于0的数，单位万元；新项目留空为0",
+        width=14,
+    ),
+    ReportColumn(
+        "beneficiaries",
+        "受益人数",
+        parse_count,
+        aliases=("受益人口", "受益人数（人）", "受益群众", "带动人数", "受益群众人数"),
+        field="beneficiaries",
+        staging="integer",
+        clearable=True,
+        unit="人",
+        export=lambda p: p.beneficiaries,
+        rule="不小于0的整数",
+        width=10,
+    ),
+    ReportColumn(
+        "start_date",
+        "开工日期",
+        parse_date,
+        aliases=("开工时间", "开始日期", "开始时间", "实施时间"),
+        field="start_date",
+        staging="date",
+        clearable=True,
+        export=lambda p: p.start_date,
+        rule="日期，如2022-03-01、2022/3/1、2022年3月1日或20220301",
+        width=12,
+    ),
+    ReportColumn(
+        "end_date",
+        "完工日期",
+        parse_date,
+        aliases=("完工时间", "竣工时间", "竣工日期", "完成时间", "结束时间"),
+        field="end_date",
+        staging="date",
+        clearable=True,
+        export=lambda p: p.end_date,
+        rule="日期，不早于开工日期",
+        width=12,
+    ),
+    ReportColumn(
+        "notes",
+        "备注",
+        parse_notes,
+        aliases=("备注说明", "说明", "情况说明"),
+        field="notes",
+        staging="text",
+        default="",
+        clearable=True,
+        export=lambda p: p.notes,
+        width=30,
+    ),
+]
+HEADERS = [column.header for column in COLUMNS]
+# The Project fields an import writes; everything else on a project is left alone.
+FIELDS = [c.key for c in COLUMNS if c.field]
+# Blank cells keep what is stored; a file's optional columns are written as they hold values.
+WRITTEN = [c for c in COLUMNS if c.field]
+# What the preview shows of a row besides its number and action (code, name, year…).
+PREVIEW = ["code", "name", "year", "county", "shanghai_funds"]
+
+
+class RowReader(ColumnReader):
+    """Turns one spreadsheet row into the values of a Project, and lists every problem."""
+
+    def __init__(self, table, *, places=None, words=None, today=None):
+        super().__init__(COLUMNS, table, today=today)
+        self.places = places or Places()
+        self.words = words or {"category": CATEGORY_WORDS, "status": STATUS_WORDS}
+
+    def read(self, row_number, cells):
+        values, errors, remarks = super().read(row_number, cells)
+        values.pop("prefecture", None)
+        return values, errors, remarks
+
+    def check(self, values):
+        prefecture, county = values.get("prefecture"), values.get("county")
+        if prefecture is not None and county is not None and county.prefecture_id != prefecture.pk:
+            yield "prefecture", "县市区“%s”不属于“%s”" % (county.name, prefecture.name)
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end < start:
+            yield "end_date", "完工日期不能早于开工日期"
+
+    def key(self, values):
+        """What must be unique across the files: the project code."""
+        return values.get("code") or None
+
+    def duplicate(self, row_number, where, values):
+        message = "与%s重复的项目编号“%s”" % (where, values["code"])
+        return cell_line(row_number, self.label("code"), message)

@@ -15,9 +15,11 @@ from django.db import connection, transaction
 
 from counties.models import AuditEntry
 
-from ..models import ImportBatch
-from .parsing import FileError, read_rows
-from .rows import find_header, header_width
+from ..models import ImportBatch, plain
+from .columns import HeaderNames
+from .parsing import FileError, text
+from .tables import HEADER_SEARCH_ROWS, fill_merged, find_table, is_report_sheet_name, marker
+from .workbook import open_workbook
 
 # Serializes imports (and undoing them) on PostgreSQL; SQLite serializes writers by itself.
 LOCK_KEY = 0x68756A696E  # "hujin"
@@ -42,11 +44,22 @@ class FileReport:
     batch: ImportBatch | None = None
     # Each column's header as written in the file, by key, for error lines found later.
     labels: dict = field(default_factory=dict)
+    sheets: list = field(default_factory=list)  # the workbook's sheet names
 
 
 @dataclass
 class Report:
     files: list
+    remarks: object = None  # refusals.Remarks: the notices and warnings
+
+    def line_prefix(self, index, sheet_index):
+        """What starts a line about a row of file `index`, sheet `sheet_index` (see
+        SheetReading.prefix): the file's name among several, the sheet's among several."""
+        file = self.files[index]
+        prefix = "%s " % file.name if len(self.files) > 1 else ""
+        if len(file.sheets) > 1 and file.sheets[sheet_index]:
+            prefix += "%s " % file.sheets[sheet_index]
+        return prefix
 
     def total(self, name):
         return sum(getattr(f, name) for f in self.files)
@@ -83,8 +96,8 @@ class Progress:
 
 @dataclass
 class Source:
-    """A report to import: its name, its SHA-256, and a way to read its rows (parsing.Rows),
-    each time anew."""
+    """A report to import: its name, its SHA-256, and a way to open it (a workbook.Workbook,
+    a context manager), each time anew."""
 
     name: str
     sha256: str
@@ -99,7 +112,7 @@ class Source:
 
         def read():
             binary.seek(0)
-            return read_rows(binary, name)
+            return open_workbook(binary, name)
 
         return cls(name, digest.hexdigest(), read)
 
@@ -128,53 +141,215 @@ def in_one_transaction(work, *, dry_run):
         pass
 
 
-def validate(files, report, progress, *, columns, reader, keep, findings):
-    """Reads and checks every row of every file; raises ImportFailed listing the problems.
+def validate(files, report, progress, *, columns, reader, keep, findings, aliases=None):
+    """Reads and checks every row of every report sheet of every file; raises ImportFailed
+    listing the problems. Notices and warnings go to `findings.remarks`.
 
-    `reader(header, positions)` makes the row reader of a file: its `read(number, cells)`
-    returns (values, error lines), `key(values)` what must be unique across the files (or
-    None) and `duplicate(number, where, values)` the error line of a repeated key. Until
-    the first error, `keep(file index, row number, values)` gets every valid row. Problems go
-    to `findings` (a Findings), which keeps what it shows and files away the rest.
+    `reader(table)` makes the row reader (a columns.ColumnReader) of a sheet's table: its
+    `read(number, cells)` returns (values, error lines, remarks), `key(values)` what must be
+    unique across the files (or None) and `duplicate(number, where, values)` the error line
+    of a repeated key. Until the first error, `keep(file index, sheet index, row number,
+    values, cleared)` gets every valid row. `aliases`: staff's extra headers by column key.
     """
-    seen = {}  # key → file index << 32 | row number: one small int per key keeps memory low
+    names = HeaderNames(columns, aliases)
+    seen = {}  # key → place(file, sheet, row): one small int per key keeps memory low
     several = len(files) > 1
     for index, (source, file_report) in enumerate(zip(files, report.files, strict=True)):
-        name = source.name
-        prefix = "%s " % name if several else ""
         progress.restart()
-        count = 0
+        file_report.rows = 0
+        prefix = "%s " % source.name if several else ""
         try:
-            rows = source.read()
-            header, positions, rest = find_header(iter(rows), columns)
-            # From here on, a row holds only the cells up to the header's last column.
-            rows.width = header_width(header, positions)
-            file_report.labels = {key: label for key, (_, label) in positions.items()}
-            row_reader = reader(header[: rows.width], positions)
-            for number, cells in rest:
-                if is_empty(cells):
-                    continue
-                count += 1
-                values, problems = row_reader.read(number, cells)
-                key = row_reader.key(values)
-                here = index << 32 | number
-                first = seen.setdefault(key, here) if key is not None else here
-                if first != here:
-                    where = "第%d行" % (first & 0xFFFFFFFF)
-                    if several:
-                        where = "%s %s" % (files[first >> 32].name, where)
-                    problems.insert(0, row_reader.duplicate(number, where, values))
-                if problems:
-                    findings.refused_row(row_reader.header, number, cells, problems, prefix)
-                elif not findings.count:
-                    keep(index, number, values)
-                progress("已校验", name, count)
+            with source.read() as workbook:
+                file_report.sheets = [sheet.name for sheet in workbook.sheets]
+                SheetReading(
+                    index, workbook, file_report, names, reader, keep, findings, seen, prefix
+                ).run(files, progress)
         except FileError as error:
             for message in error.messages:
                 findings.error(prefix + message)
-        progress("已校验", name, count, final=True)
-        file_report.rows = count
+        progress("已校验", source.name, file_report.rows, final=True)
     findings.fail_if_any()
+
+
+def place(file_index, sheet_index, number):
+    return file_index << 40 | sheet_index << 32 | number
+
+
+class SheetReading:
+    """Reads the report sheets of one workbook: see validate."""
+
+    def __init__(self, index, workbook, file_report, names, reader, keep, findings, seen, prefix):
+        self.index, self.workbook, self.file_report = index, workbook, file_report
+        self.names, self.reader, self.keep = names, reader, keep
+        self.findings, self.seen, self.file_prefix = findings, seen, prefix
+        self.several_sheets = len(workbook.sheets) > 1
+
+    def prefix(self, sheet):
+        """What starts a line about this sheet: the file's name when there are several
+        files, the sheet's name when the workbook has several sheets."""
+        if self.several_sheets and sheet.name:
+            return "%s%s " % (self.file_prefix, sheet.name)
+        return self.file_prefix
+
+    def run(self, files, progress):
+        found = 0
+        looked = []
+        for sheet in self.workbook.sheets:
+            if sheet.hidden:
+                self.findings.remark(
+                    "notice",
+                    "工作表",
+                    "%s工作表“%s”已隐藏，未导入" % (self.file_prefix, sheet.name),
+                )
+                continue
+            if self.several_sheets and not is_report_sheet_name(sheet.name):
+                continue
+            looked.append(sheet.name)
+            rows = sheet.rows()
+            try:
+                result = find_table(iter(rows), self.names, sheet.merged)
+            except FileError as error:
+                for message in error.messages:
+                    self.findings.error(self.prefix(sheet) + message)
+                continue
+            if result is None:
+                if self.several_sheets:
+                    self.findings.remark(
+                        "notice",
+                        "工作表",
+                        "%s工作表“%s”中没有找到报表表头，未导入" % (self.file_prefix, sheet.name),
+                    )
+                continue
+            found += 1
+            table, head_rest = result
+            self.read_table(files, progress, sheet, rows, table, head_rest)
+        if not found and not self.findings.count:
+            hints = "".join("“%s”" % c.header for c in self.names.columns if c.hint)
+            where = "前%d行" % HEADER_SEARCH_ROWS
+            if self.several_sheets:
+                where = "工作表%s的%s" % ("、".join("“%s”" % n for n in looked), where)
+            raise FileError("未找到表头：%s中没有%s等列名。" % (where, hints))
+
+    def read_table(self, files, progress, sheet, rows, table, head_rest):
+        findings, prefix = self.findings, self.prefix(sheet)
+        # From here on, a row holds only the cells up to the header's last column.
+        rows.width = table.width
+        self.file_report.labels = self.file_report.labels or table.labels
+        row_reader = self.reader(table)
+        for level, message in row_reader.table_remarks:
+            findings.remark(level, "表头", prefix + message)
+        if table.unread:
+            findings.remark(
+                "notice",
+                "表头",
+                "%s第%d行表头中以下列不属于本报表，未导入：%s"
+                % (prefix, table.header_row, "、".join(table.unread)),
+            )
+        header = row_reader.table.header[: table.width]
+        sheet_index = sheet.index
+        merged = [m for m in sheet.merged if m[2] > table.header_row]
+        remembered = table.merged_values
+        probe = [table.positions[k][0] for k in ("code", "name", "county") if k in table.positions]
+        sums = Sums([c for c, *_ in row_reader.plan if c.summed])
+        count = self.file_report.rows
+
+        def rest():
+            yield from head_rest
+            yield from rows
+
+        for number, cells, hidden in rest():
+            if merged:
+                cells = list(cells)
+                fill_merged(number, cells, merged, remembered)
+            if is_empty(cells):
+                continue
+            if hidden:
+                findings.remark("notice", "隐藏行", "%s第%d行已隐藏，未导入" % (prefix, number))
+                continue
+            kind = marker(cells, probe)
+            if kind == "footer":
+                findings.remark(
+                    "notice",
+                    "表尾",
+                    "%s第%d行是表尾（填报人、审核人等），未导入" % (prefix, number),
+                )
+                continue
+            if kind is not None:
+                sums.check(kind, number, cells, row_reader, findings, prefix)
+                continue
+            count += 1
+            values, problems, remarks = row_reader.read(number, cells)
+            for level, label, line in remarks:
+                findings.remark(level, label, prefix + line)
+            key = row_reader.key(values) if not problems else None
+            here = place(self.index, sheet_index, number)
+            first = self.seen.setdefault(key, here) if key is not None else here
+            if first != here:
+                where = "第%d行" % (first & 0xFFFFFFFF)
+                other_sheet = first >> 32 & 0xFF
+                if self.several_sheets and (first >> 40, other_sheet) != (self.index, sheet_index):
+                    where = "工作表“%s”%s" % (self.workbook.sheets[other_sheet].name, where)
+                if first >> 40 != self.index:
+                    where = "%s %s" % (files[first >> 40].name, where)
+                problems.insert(0, row_reader.duplicate(number, where, values))
+            if problems:
+                findings.refused_row(header, number, cells, problems, prefix)
+            else:
+                sums.add(values)
+                if not findings.count:
+                    self.keep(self.index, sheet_index, number, values, row_reader.cleared)
+            progress("已校验", files[self.index].name, count)
+        self.file_report.rows = count
+
+
+class Sums:
+    """The sums of the summed columns over the rows read, to check 合计 and 小计 rows by."""
+
+    def __init__(self, columns):
+        self.columns = columns
+        self.total = dict.fromkeys((c.key for c in columns), 0)
+        self.since_subtotal = dict(self.total)
+
+    def add(self, values):
+        for column in self.columns:
+            amount = values.get(column.key)
+            if amount is not None:
+                self.total[column.key] += amount
+                self.since_subtotal[column.key] += amount
+
+    def check(self, kind, number, cells, reader, findings, prefix):
+        """Compares a 合计 (or 小计) row with the rows above it (since the last 小计)."""
+        name = "小计" if kind == "subtotal" else "合计"
+        expected = self.since_subtotal if kind == "subtotal" else self.total
+        differs = []
+        for column, index, label, unit in reader.plan:
+            if not column.summed:
+                continue
+            raw = cells[index] if index < len(cells) else None
+            value = text(raw)
+            if not value:
+                continue
+            reader.unit_here = unit
+            reader.remarks = []
+            try:
+                stated = column.parse(reader, raw, value, {})
+            except ValueError:
+                continue
+            if stated != expected[column.key]:
+                differs.append(
+                    "%s为%s，上方各行之和为%s" % (label, plain(stated), plain(expected[column.key]))
+                )
+        if differs:
+            findings.remark(
+                "warning",
+                "合计行",
+                "%s第%d行是%s行，未导入；其中%s，请核对"
+                % (prefix, number, name, "；".join(differs)),
+            )
+        else:
+            findings.remark("notice", "合计行", "%s第%d行是%s行，未导入" % (prefix, number, name))
+        if kind == "subtotal":
+            self.since_subtotal = dict.fromkeys(self.since_subtotal, 0)
 
 
 def is_empty(cells):

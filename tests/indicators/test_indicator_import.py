@@ -184,7 +184,7 @@ def test_a_file_without_its_header_or_number_columns_is_refused(cast):
     no_header = csv_bytes([["2023", "labour_jobs", "1"]], header=["甲", "乙", "丙"])
     no_numbers = csv_bytes([["2023", "labour_jobs"]], header=["年度", "指标"])
 
-    assert errors_of(no_header) == ["未找到表头：前10行中没有“年度”“指标”等列名。"]
+    assert errors_of(no_header) == ["未找到表头：前15行中没有“年度”“指标”等列名。"]
     assert errors_of(no_numbers) == ["缺少列：“协议数”和“完成数”至少要有一列。"]
 
 

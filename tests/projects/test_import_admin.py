@@ -50,14 +50,25 @@ def test_blank_csv_template_has_the_chinese_headers_and_a_bom(admin_client):
     assert "上海援助资金（万元）" in content
 
 
-def test_blank_xlsx_template_has_the_headers_and_a_sheet_of_rules(admin_client):
+def test_blank_xlsx_template_has_the_headers_and_a_sheet_of_rules(admin_client, county):
     from openpyxl import load_workbook
 
     response = admin_client.get(reverse("admin:projects_project_import_template", args=["xlsx"]))
 
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    assert workbook.sheetnames == ["项目年度报表", "填写说明"]
-    assert [c.value for c in workbook.worksheets[0][1]][:3] == ["项目编号", "项目名称", "年度"]
+    assert workbook.sheetnames == ["项目年度报表", "填写说明", "县市区代码表"]
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["项目编号", "项目名称", "年度"]
+    # Codes stay text when typed; the header stays in view; the lists offer the words.
+    assert sheet["A2"].number_format == "@"
+    assert sheet.freeze_panes == "A2"
+    lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["E2:E1001"] == "'县市区代码表'!$A$2:$A$2"
+    assert lists["G2:G1001"] == '"计划,在建,完工,暂停"'
+    counties = [[c.value for c in r] for r in workbook["县市区代码表"].iter_rows()]
+    assert counties[0] == ["县市区", "区划代码", "州市", "导入时也认可的写法"]
+    assert counties[1][:3] == ["澜沧拉祜族自治县", "530828", "普洱市"]
+    assert "澜沧县" in counties[1][3].split("、")
 
 
 def test_upload_shows_a_preview_and_writes_nothing(admin_client, good_gbk_file):

@@ -236,27 +236,45 @@ def test_a_bad_last_row_of_1000_writes_nothing_at_all(tmp_path, county):
     assert not ImportBatch.objects.exists()
 
 
+FOUND = (
+    "项目编号、项目名称、年度、州市、项目类别、项目状态、上海援助资金（万元）、其他资金（万元）、"
+    "受益人数、开工日期、完工日期、备注"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "error"),
     [
         (
             "报表.csv",
             csv_bytes([row()[:4] + row()[5:]], header=HEADERS[:4] + HEADERS[5:]),
-            "缺少必填列：县市区。",
+            # What the header does hold is named, for a header the user thinks right.
+            "缺少必填列：县市区。第1行表头中找到的列：%s。" % FOUND,
         ),
         (
             "报表.csv",
             csv_bytes([row()], header=["项目编号", *HEADERS[1:], "项目编号"]),
-            "第1行表头中“项目编号”出现了两次。",
+            "第1行表头中“项目编号”出现了两次，请删除或改名其中一列。"
+            "表头中找到的列：项目编号、项目名称、年度、州市、县市区、项目类别、项目状态、"
+            "上海援助资金（万元）、其他资金（万元）、受益人数、开工日期、完工日期、备注、项目编号。",
         ),
         (
             "报表.csv",
             "序号,单位,金额\n1,澜沧县,100\n".encode(),
-            "未找到表头：前10行中没有“项目编号”“县市区”等列名。",
+            "未找到表头：前15行中没有“项目编号”“县市区”等列名。",
         ),
-        ("报表.xls", csv_bytes([row()]), "不支持的文件类型“报表.xls”：请上传CSV或XLSX文件。"),
+        (
+            "报表.xls",
+            csv_bytes([row()]),
+            "文件实际是CSV文件，而文件名或所选格式是XLS：请改正后重新上传。",
+        ),
+        (
+            "报表.pdf",
+            csv_bytes([row()]),
+            "不支持的文件类型“报表.pdf”：请上传XLSX、XLS、ODS或CSV文件。",
+        ),
     ],
-    ids=["missing-column", "column-twice", "no-header", "xls"],
+    ids=["missing-column", "column-twice", "no-header", "xls-named-csv", "pdf"],
 )
 def test_a_file_that_is_not_a_report_is_refused_in_chinese(tmp_path, county, name, content, error):
     errors, failure = refused(write(tmp_path, name, content))

@@ -52,7 +52,7 @@ def test_import_refuses_moving_a_project_away_from_its_park_and_cadres(moving, l
     lancang.save()
     lancang.cadres.add(cadre(county=county))
 
-    errors, _ = refused(moving)
+    errors, _ = refused(moving, allow_moves=True)
 
     assert errors == [
         "第2行 县市区：项目“2023-LC-001”登记在澜沧拉祜族自治县，已关联的所属园区、负责干部"
@@ -70,7 +70,7 @@ def test_import_refuses_moving_a_project_away_from_its_village_and_allocations(
     fund = Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
     FundAllocation.objects.create(fund=fund, project=lancang, amount=Decimal("30"))
 
-    errors, _ = refused(moving, dry_run=True)
+    errors, _ = refused(moving, dry_run=True, allow_moves=True)
 
     assert errors == [
         "第2行 县市区：项目“2023-LC-001”登记在澜沧拉祜族自治县，已关联的村、资金分配"
@@ -83,14 +83,14 @@ def test_import_moves_a_project_whose_cadre_serves_the_whole_prefecture(
 ):
     lancang.cadres.add(cadre(prefecture=prefecture))
 
-    import_files(moving)
+    import_files(moving, allow_moves=True)
 
     lancang.refresh_from_db()
     assert lancang.county == menglian
 
 
 def test_import_moves_a_project_that_links_to_nothing(moving, lancang, menglian):
-    import_files(moving)
+    import_files(moving, allow_moves=True)
 
     lancang.refresh_from_db()
     assert lancang.county == menglian

@@ -125,9 +125,13 @@ MISMATCHES = [
     (
         "report.xls",
         lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
-        "不支持旧版XLS文件，请在Excel中另存为XLSX。",
+        "无法读取XLS文件：文件已损坏、加密或不是Excel文件。",
     ),
-    ("report.csv", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "不支持旧版XLS文件"),
+    (
+        "report.csv",
+        lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+        "无法读取XLS文件：文件已损坏、加密或不是Excel文件。",
+    ),
     (
         "photo.csv",
         lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
@@ -170,10 +174,10 @@ def test_the_admin_checks_the_content_against_the_chosen_format(
     assert kept(temp_dir) == []
 
 
-def test_a_legacy_xls_without_a_format_chosen_is_named_too(admin_client, county):
+def test_a_damaged_xls_without_a_format_chosen_is_named_too(admin_client, county):
     response = upload(admin_client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "a.xls", "")
 
-    assertContains(response, "不支持旧版XLS文件，请在Excel中另存为XLSX。")
+    assertContains(response, "无法读取XLS文件：文件已损坏、加密或不是Excel文件。")
 
 
 def test_excel_unicode_text_utf16_is_still_a_csv(county, tmp_path):

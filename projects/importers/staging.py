@@ -1,0 +1,244 @@
+"""The staging table of a yearly report import: validated rows wait there, in one temporary
+table, until every row has passed; then two set-based statements per file update the
+projects that changed and insert the new ones, and the counts come from the database.
+
+What a staged row makes of a project is said once, here (new_value, inserted_value), for
+the comparison, the update, the checks and the audit entries alike.
+"""
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+
+from counties.models import AuditEntry
+
+from ..models import ImportBatch, Project, plain
+from .rows import COLUMNS
+from .running import PREVIEW_ROWS, audit_channel, new_batch
+
+STAGING = "import_staging"
+# The staged columns: every Project field an import writes, in the columns' order.
+WRITTEN = [column.field for column in COLUMNS if column.field]
+STAGING_TYPES = {column.field: column.staging for column in COLUMNS if column.field}
+# Optional columns: a blank cell (NULL when staged) keeps the stored value; （清空） sets a bit
+# of the row's `cleared` and stores the column's default.
+OPTIONAL = [column for column in COLUMNS if column.field and not column.required]
+CLEAR_BITS = {column.key: 1 << position for position, column in enumerate(OPTIONAL)}
+WRITTEN_COLUMNS = [column for column in COLUMNS if column.field]
+CLEARED_VALUE = {"": "''", None: "NULL"}
+
+
+def sql_literal(value):
+    """The SQL of a column's default: NULL, '' or a number."""
+    if value is None or value == "":
+        return CLEARED_VALUE[value]
+    return str(value)
+
+
+def new_value(field):
+    """SQL: what the project's `field` becomes from staged row t over stored project p — the
+    staged value; for an optional column, the stored one where the cell was blank, and the
+    column's default where it said （清空）."""
+    column = OPTIONAL_BY_FIELD.get(field)
+    if column is None:
+        return "t.%s" % field
+    return "CASE WHEN (t.cleared & %d) <> 0 THEN %s ELSE COALESCE(t.%s, p.%s) END" % (
+        CLEAR_BITS[column.key],
+        sql_literal(column.default),
+        field,
+        field,
+    )
+
+
+def inserted_value(field):
+    """SQL: a new project's `field` from staged row t: the column's default where blank."""
+    column = OPTIONAL_BY_FIELD.get(field)
+    if column is None or column.default is None:
+        return "t.%s" % field
+    return "COALESCE(t.%s, %s)" % (field, sql_literal(column.default))
+
+
+OPTIONAL_BY_FIELD = {column.field: column for column in OPTIONAL}
+
+
+class Staging:
+    """A temporary table of validated rows, dropped at the end of the transaction."""
+
+    BUFFER = 5000
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.buffer = []
+
+    def __enter__(self):
+        columns = ", ".join("%s %s" % (c, STAGING_TYPES[c]) for c in WRITTEN)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
+            cursor.execute(
+                "CREATE TEMPORARY TABLE %s (file_index integer, sheet_index integer,"
+                " row_number integer, cleared integer, %s)" % (STAGING, columns)
+            )
+        return self
+
+    def __exit__(self, *exc_info):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
+
+    def add(self, index, sheet_index, number, values, cleared):
+        county = values.pop("county")
+        values["county"] = county.pk
+        bits = 0
+        for key in cleared:
+            bits |= CLEAR_BITS[key]
+        row = (index, sheet_index, number, bits, *[values.get(c.key) for c in WRITTEN_COLUMNS])
+        self.buffer.append(row)
+        if len(self.buffer) >= self.BUFFER:
+            self.flush()
+
+    def flush(self):
+        if not self.buffer:
+            return
+        columns = "file_index, sheet_index, row_number, cleared, " + ", ".join(WRITTEN)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                sql = "COPY %s (%s) FROM STDIN" % (STAGING, columns)
+                with cursor.cursor.copy(sql) as copy:
+                    for row in self.buffer:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * (len(WRITTEN) + 4))
+                sql = "INSERT INTO %s (%s) VALUES (%s)" % (STAGING, columns, marks)
+                cursor.executemany(sql, self.buffer)
+        self.buffer = []
+
+    def differs(self):
+        """SQL: the project p would change by the staged row t (NULL-safe)."""
+        operator = "IS DISTINCT FROM" if self.postgres else "IS NOT"
+        return " OR ".join("p.%s %s %s" % (c, operator, new_value(c)) for c in WRITTEN)
+
+    def compare(self, index, file_report):
+        """Counts what the file would create and update; keeps a preview of those rows."""
+        joins = (
+            "FROM %s t JOIN counties_county c ON c.id = t.county_id"
+            " LEFT JOIN %s p ON p.code = t.code"
+            " WHERE t.file_index = %%s AND (p.id IS NULL OR %s)"
+            % (STAGING, Project._meta.db_table, self.differs())
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COALESCE(SUM(CASE WHEN p.id IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
+                + joins,
+                [index],
+            )
+            created, changed = cursor.fetchone()
+            cursor.execute(
+                "SELECT t.row_number, CASE WHEN p.id IS NULL THEN 'new' ELSE 'update' END,"
+                " t.code, t.name, t.year, c.name, t.shanghai_funds "
+                + joins
+                + " ORDER BY t.row_number LIMIT %d" % PREVIEW_ROWS,
+                [index],
+            )
+            file_report.preview = [
+                (*row[:6], plain(Decimal(str(row[6])))) for row in cursor.fetchall()
+            ]
+        file_report.created, file_report.updated = created, changed - created
+        file_report.unchanged = file_report.rows - changed
+
+    def write(self, index, file_report, user, channel):
+        """Updates the changed projects and inserts the new ones, for one file's batch."""
+        now = timezone.now()
+        batch = new_batch(ImportBatch.Kind.YEARLY_REPORT, file_report, user, channel, now)
+        table = Project._meta.db_table
+        assignments = ", ".join("%s = %s" % (c, new_value(c)) for c in WRITTEN if c != "code")
+        columns = ", ".join(WRITTEN)
+        inserted = ", ".join(inserted_value(c) for c in WRITTEN)
+        audit = Audit(batch, user, now)
+        with connection.cursor() as cursor:
+            # The audit entries of changed projects hold their values from before the update.
+            cursor.execute(audit.changes_sql(index, self.differs()), audit.params(index))
+            cursor.execute(
+                "UPDATE %s AS p SET %s, import_batch_id = %%s, updated_at = %%s"
+                " FROM %s AS t WHERE t.file_index = %%s AND p.code = t.code AND (%s)"
+                % (table, assignments, STAGING, self.differs()),
+                [batch.pk, now, index],
+            )
+            updated = cursor.rowcount
+            cursor.execute(
+                "INSERT INTO %s (%s, description, import_batch_id, created_at, updated_at)"
+                " SELECT %s, '', %%s, %%s, %%s FROM %s AS t WHERE t.file_index = %%s"
+                " AND NOT EXISTS (SELECT 1 FROM %s AS p WHERE p.code = t.code)"
+                % (table, columns, inserted, STAGING, table),
+                [batch.pk, now, now, index],
+            )
+            created = cursor.rowcount
+            cursor.execute(audit.creations_sql(), audit.params(now))
+        # The comparison ran under the same lock in the same transaction: it cannot differ,
+        # and if it ever did, the transaction must not commit (an assert vanishes under -O).
+        if (created, updated) != (file_report.created, file_report.updated):
+            raise RuntimeError(
+                "import wrote %d new and %d changed projects, the comparison found %d and %d"
+                % (created, updated, file_report.created, file_report.updated)
+            )
+        file_report.batch = batch
+
+
+class Audit:
+    """SQL writing one audit entry per project an import creates or changes, in the same
+    transaction: the field values before and after, county as "code name" (see rollback)."""
+
+    FIELDS = [c for c in WRITTEN if c != "county_id"]
+
+    def __init__(self, batch, user, now):
+        self.batch, self.user, self.now = batch, user, now
+        self.postgres = connection.vendor == "postgresql"
+        self.channel = audit_channel(batch.channel)
+        self.content_type = ContentType.objects.get_for_model(Project).pk
+
+    def json(self, pairs):
+        """{key: [old, new], …} as SQL: jsonb_build_object/array on PostgreSQL, json_… on SQLite."""
+        prefix = "jsonb_build" if self.postgres else "json"
+        items = ", ".join(
+            "'%s', %s_array(%s, %s)" % (key, prefix, old, new) for key, old, new in pairs
+        )
+        return "%s_object(%s)" % (prefix, items)
+
+    def insert(self, action, changes, county, source):
+        """`county`: the SQL of the county the project is in once written (the entry's scope)."""
+        return (
+            "INSERT INTO %s (at, user_id, channel, action, content_type_id, object_id,"
+            " object_repr, changes, import_batch_id, county_id)"
+            " SELECT %%s, %%s, %%s, '%s', %%s, CAST(p.id AS TEXT), p.code || ' ' || p.name, %s,"
+            " %%s, %s %s" % (AuditEntry._meta.db_table, action, changes, county, source)
+        )
+
+    def params(self, *extra):
+        user = self.user.pk if self.user else None
+        return [self.now, user, self.channel, self.content_type, self.batch.pk, *extra]
+
+    def changes_sql(self, index, differs):
+        pairs = [(c, "p.%s" % c, new_value(c)) for c in self.FIELDS]
+        pairs.append(("county", "old.code || ' ' || old.name", "new.code || ' ' || new.name"))
+        pairs.append(("import_batch", "p.import_batch_id", str(self.batch.pk)))
+        return self.insert(
+            "change",
+            self.json(pairs),
+            "t.county_id",
+            "FROM %s p JOIN %s t ON p.code = t.code"
+            " JOIN counties_county old ON old.id = p.county_id"
+            " JOIN counties_county new ON new.id = t.county_id"
+            " WHERE t.file_index = %%s AND (%s)" % (Project._meta.db_table, STAGING, differs),
+        )
+
+    def creations_sql(self):
+        pairs = [(c, "NULL", "p.%s" % c) for c in self.FIELDS]
+        pairs.append(("county", "NULL", "c.code || ' ' || c.name"))
+        return self.insert(
+            "create",
+            self.json(pairs),
+            "p.county_id",
+            "FROM %s p JOIN counties_county c ON c.id = p.county_id"
+            " WHERE p.import_batch_id = %d AND p.created_at = %%s"
+            % (Project._meta.db_table, self.batch.pk),
+        )
