@@ -1,15 +1,12 @@
-"""Reading spreadsheets as Chinese offices write them: any common encoding, CSV or XLSX.
+"""What reading any report shares: the bounds, the first look at a file (sniff, check_xlsx,
+detect_encoding), the errors, and turning cells into text, numbers and dates.
 
-Everything here streams: a file is read row by row, never held whole in memory. What a file
-is comes from its content, never its name alone; an XLSX is refused before it is unpacked if
-it would unpack too large, and its XML is parsed by defusedxml (openpyxl uses it by itself).
+The readers of each format are in workbook/; they stream, and an XLSX is refused before it
+is unpacked if it would unpack too large (defusedxml parses its XML when openpyxl does).
 """
 
 import codecs
-import contextlib
-import csv
 import datetime
-import io
 import unicodedata
 import zipfile
 from decimal import Decimal, InvalidOperation
@@ -42,41 +39,12 @@ class FileError(ValidationError):
     """The file as a whole cannot be read (encoding, format, missing header)."""
 
 
-KINDS = {"csv": "CSV", "xlsx": "XLSX"}
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and .doc)
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 # Worksheets deflate 5 to 30 times; a large part that shrank more than this is a zip bomb.
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1 << 20
-
-
-def kind_of_name(file_name):
-    """The kind of file its name says: "csv" or "xlsx"."""
-    name = file_name.lower()
-    if name.endswith((".csv", ".txt")):
-        return "csv"
-    if name.endswith(".xlsx"):
-        return "xlsx"
-    raise FileError("不支持的文件类型“%s”：请上传CSV或XLSX文件。" % file_name)
-
-
-def check_content(binary, kind):
-    """Refuses a file whose content is not `kind` ("csv" or "xlsx"), as a FileError.
-
-    An XLSX must be a zip holding a workbook that does not unpack beyond
-    IMPORT_MAX_UNPACKED_BYTES; a CSV must be text (no NUL byte, UTF-8 or GB18030 in its first
-    64 KB). Reads at most the start of the file and the zip's directory; rewinds it.
-    """
-    require_kind(sniff(binary), kind)
-
-
-def require_kind(found, kind):
-    if found != kind:
-        raise FileError(
-            "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
-            % {"found": KINDS[found], "kind": KINDS[kind]}
-        )
 
 
 def sniff(binary):
@@ -152,12 +120,6 @@ def check_xlsx(binary):
             )
 
 
-def read_as(binary, kind):
-    """Rows of a file that must be `kind` ("csv" or "xlsx"), checked by its content first."""
-    check_content(binary, kind)
-    return Rows(read_csv if kind == "csv" else read_xlsx, binary)
-
-
 def detect_encoding(binary):
     """The encoding of a CSV file: a BOM decides, else strict UTF-8, else GB18030.
 
@@ -182,96 +144,8 @@ def detect_encoding(binary):
         binary.seek(0)
 
 
-class Rows:
-    """The rows of a file as (row number, cells), read as they are iterated.
-
-    A row holds at most `width` cells: MAX_COLUMNS until its header is found, then up to the
-    header's last column (validate narrows it), so that cells far to the right, out at column
-    XFD, are neither kept nor looked at.
-    """
-
-    def __init__(self, read, binary):
-        self.width = MAX_COLUMNS
-        self.rows = read(binary, self)
-
-    def __iter__(self):
-        return self.rows
-
-
 class RecordTooLong(Exception):
     pass
-
-
-def read_csv(binary, bound):
-    """Yields (row_number, cells) for every record; the first record is row 1."""
-    encoding = detect_encoding(binary)
-    text = io.TextIOWrapper(binary, encoding=encoding, newline="", errors="strict")
-    csv.field_size_limit(CSV_FIELD_LIMIT)
-    reader = None
-    used = 0
-
-    def lines():
-        # csv builds a record whole, however many fields it has: bound what it may read.
-        nonlocal used
-        while line := text.readline(MAX_RECORD_CHARS + 1 - used):
-            used += len(line)
-            if used > MAX_RECORD_CHARS:
-                raise RecordTooLong
-            yield line
-
-    try:
-        first = text.readline(MAX_RECORD_CHARS)
-        # Excel's "Unicode text" export is tab-separated; its CSV is comma-separated.
-        delimiter = "\t" if "\t" in first and "," not in first else ","
-        text.seek(0)
-        reader = csv.reader(lines(), delimiter=delimiter)
-        for number, cells in enumerate(reader, start=1):
-            used = 0
-            yield number, cells[: bound.width]
-    except UnicodeDecodeError as error:
-        raise FileError("文件编码无法识别（支持UTF-8与GBK/GB18030）：%s" % error.reason) from None
-    except RecordTooLong:
-        raise FileError(
-            "CSV格式有误（第%(line)d行）：一行超过%(limit)d个字符"
-            % {"line": reader.line_num + 1, "limit": MAX_RECORD_CHARS}
-        ) from None
-    except csv.Error as error:
-        reason = str(error)
-        if "field larger than field limit" in reason:
-            reason = "单元格超过%d个字符" % CSV_FIELD_LIMIT
-        where = "（第%d行）" % reader.line_num if reader is not None else ""
-        raise FileError("CSV格式有误%s：%s" % (where, reason)) from None
-    finally:
-        # Leave the binary file open: it is read again to write.
-        with contextlib.suppress(ValueError):
-            text.detach()
-
-
-def read_xlsx(binary, bound):
-    """Yields (row_number, cells) from the first worksheet, as Excel numbers its rows."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(binary, read_only=True, data_only=True)
-    except Exception as error:  # zipfile.BadZipFile and XML errors from a damaged file
-        raise unreadable(error, "文件已损坏或不是XLSX") from None
-    try:
-        if not workbook.worksheets:
-            raise FileError("XLSX文件中没有工作表。")
-        sheet = workbook.worksheets[0]
-        # A stale <dimension> written by some programs would cut the sheet short.
-        sheet.reset_dimensions()
-        # Rows come in order from row 1; missing ones are filled in empty, without a number.
-        # A row is as wide as its last cell (at most 16,384 cells), and only while it is read.
-        for row_number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if cells:
-                yield row_number, [excel_text(cell) for cell in cells[: bound.width]]
-    except FileError:
-        raise
-    except Exception as error:  # the sheet is read while iterating: a damaged zip or XML
-        raise unreadable(error, "工作表已损坏") from None
-    finally:
-        workbook.close()
 
 
 def unreadable(error, what):
@@ -292,17 +166,6 @@ def excel_text(value):
     if value.__class__ is str and "_" in value and "_x" in value:
         return unescape(value)
     return value
-
-
-def read_rows(binary, file_name):
-    """Rows of a CSV or XLSX file; its content must be what its name says.
-
-    The content is looked at first, so that a legacy .xls is told so in plain words.
-    """
-    found = sniff(binary)
-    kind = kind_of_name(file_name)
-    require_kind(found, kind)
-    return Rows(read_csv if kind == "csv" else read_xlsx, binary)
 
 
 def quoted(value):
