@@ -4,7 +4,7 @@ Adding a column to the report is one ReportColumn here (with its parse function)
 reading, staging, writing, export, template and preview follow from it.
 """
 
-from counties.models import FIRST_YEAR, County, scope_filter
+from counties.models import FIRST_YEAR, County, Village, scope_filter
 from counties.places import PlaceNames
 
 from ..models import MONEY, Project
@@ -138,6 +138,34 @@ def parse_date(reader, raw, value, values):
 
 def parse_notes(reader, raw, value, values):
     return no_nul(value)
+
+
+def parse_village(reader, raw, value, values):
+    """A village of the row's county, by its name or 乡镇 + name (勐朗镇勐朗村)."""
+    county = values.get("county")
+    if county is None:
+        return None  # the row is refused for its county already
+    if county.pk not in reader.villages:
+        reader.villages[county.pk] = villages_of(county)
+    found = reader.villages[county.pk].get(canonical(value).replace(" ", ""), [])
+    if len(found) == 1:
+        return found[0].pk
+    if found:
+        towns = "、".join("%s%s" % (v.township, v.name) for v in found)
+        raise ValueError("%s有多个“%s”：%s，请写明乡镇" % (county.name, quoted(value), towns))
+    raise ValueError(
+        "“%s”不是%s已登记的村（请先在管理后台登记，或写作“乡镇+村名”）"
+        % (quoted(value), county.name)
+    )
+
+
+def villages_of(county):
+    """{name: [villages]} of a county, by name and by 乡镇 + name: one query per county."""
+    names = {}
+    for village in Village.objects.filter(county=county):
+        for name in {village.name, village.township + village.name}:
+            names.setdefault(name, []).append(village)
+    return names
 
 
 def display(project, name):
@@ -317,6 +345,18 @@ COLUMNS = [
         export=lambda p: p.notes,
         width=30,
     ),
+    ReportColumn(
+        "village",
+        "村",
+        parse_village,
+        aliases=("所在村", "行政村", "项目所在村", "村名", "村（社区）"),
+        field="village_id",
+        staging="bigint",
+        clearable=True,
+        export=lambda p: p.village.name if p.village_id else None,
+        rule="选填；本县市区已登记的村名，同名的村写作“乡镇+村名”",
+        width=14,
+    ),
 ]
 HEADERS = [column.header for column in COLUMNS]
 # The Project fields an import writes; everything else on a project is left alone.
@@ -333,6 +373,7 @@ class RowReader(ColumnReader):
     def __init__(self, table, *, places=None, words=None, today=None):
         super().__init__(COLUMNS, table, today=today)
         self.places = places or Places()
+        self.villages = {}  # {county id: {name: [villages]}}, as rows need them
         self.words = words or {"category": CATEGORY_WORDS, "status": STATUS_WORDS}
 
     def read(self, row_number, cells):

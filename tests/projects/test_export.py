@@ -115,7 +115,7 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
     assert ".csv" in response["Content-Disposition"]
     assert content.startswith(b"\xef\xbb\xbf")
     records = csv_records(content)
-    assert records[0] == HEADERS
+    assert records[0] == [*HEADERS, "村"]
     by_code = {record[0]: record for record in records[1:]}
     assert by_code["2023-LC-001"] == [
         "2023-LC-001",
@@ -131,8 +131,19 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
         "2023-03-01",
         "2023-11-30",
         "",
+        "",
     ]
-    assert by_code["2022-LC-001"][5:] == ["基础设施", "完工", "500", "0", "", "", "", "含村组道路"]
+    assert by_code["2022-LC-001"][5:] == [
+        "基础设施",
+        "完工",
+        "500",
+        "0",
+        "",
+        "",
+        "",
+        "含村组道路",
+        "",
+    ]
     assert by_code["2023-MH-001"][3:5] == ["西双版纳傣族自治州", "勐海县"]
     assert len(records) == 4
 
@@ -142,7 +153,7 @@ def test_xlsx_export_writes_numbers_and_dates_as_cells(user_client, projects):
 
     assert ".xlsx" in response["Content-Disposition"]
     records = xlsx_records(content)
-    assert records[0] == HEADERS
+    assert records[0] == [*HEADERS, "村"]
     by_code = {record[0]: record for record in records[1:]}
     assert len(by_code) == 3
     first = by_code["2023-LC-001"]
@@ -182,7 +193,7 @@ def test_export_holds_only_the_projects_the_list_filters_show(user_client, proje
     _, content = export(user_client, CSV, params)
 
     records = csv_records(content)
-    assert records[0] == HEADERS
+    assert records[0] == [*HEADERS, "村"]
     assert {record[0] for record in records[1:]} == codes
 
 

@@ -546,3 +546,45 @@ def test_a_semicolon_csv_with_a_title_imports(tmp_path, lancang):
         "created=1 updated=0 unchanged=0"
     )
     assert ImportBatch.objects.count() == 1
+
+
+def test_a_village_column_is_read_within_the_rows_county(tmp_path, lancang, menglian):
+    """村 is an optional column: a village registered in the row's county, by its name or
+    乡镇 + name; the export writes it back."""
+    from counties.models import Village
+
+    Village.objects.create(name="勐朗村", township="勐朗镇", county=lancang)
+    Village.objects.create(name="新城村", township="勐朗镇", county=lancang)
+    Village.objects.create(name="新城村", township="竹塘乡", county=lancang)
+    Village.objects.create(name="勐朗村", township="娜允镇", county=menglian)
+    header = [
+        "项目编号",
+        "项目名称",
+        "年度",
+        "县市区",
+        "项目类别",
+        "项目状态",
+        "上海援助资金（万元）",
+        "行政村",
+    ]
+    rows = [
+        header,
+        ["A-1", "一", 2023, LANCANG, "产业发展", "在建", 10, "勐朗村"],
+        ["A-2", "二", 2023, LANCANG, "产业发展", "在建", 10, "竹塘乡新城村"],
+        ["B-1", "三", 2023, MENGLIAN, "产业发展", "在建", 10, "勐朗村"],
+    ]
+
+    import_files(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows))), quiet=True)
+
+    assert {p.code: (p.village.township, p.village.county_id) for p in Project.objects.all()} == {
+        "A-1": ("勐朗镇", lancang.pk),
+        "A-2": ("竹塘乡", lancang.pk),
+        "B-1": ("娜允镇", menglian.pk),
+    }
+    rows = [header, ["A-3", "四", 2023, LANCANG, "产业发展", "在建", 10, "新城村"]]
+    rows.append(["A-4", "五", 2023, LANCANG, "产业发展", "在建", 10, "火星村"])
+    errors, _ = refused(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows))))
+    assert errors == [
+        "第2行 行政村：%s有多个“新城村”：勐朗镇新城村、竹塘乡新城村，请写明乡镇" % LANCANG,
+        "第3行 行政村：“火星村”不是%s已登记的村（请先在管理后台登记，或写作“乡镇+村名”）" % LANCANG,
+    ]
