@@ -147,14 +147,15 @@ class Catalogue:
                     self.lookup.setdefault(header_key(form), indicator)
                     self.lookup.setdefault(header_key(strip_part(form)), indicator)
 
-    def get(self, value):
+    def find(self, value):
+        """The indicator a cell names, or None."""
         # A long cell names no indicator; header_key would cost as much as it is long.
         if len(value) > SHORT_CHARS:
-            found = None
-        else:
-            found = self.lookup.get(header_key(value)) or self.lookup.get(
-                header_key(strip_part(value))
-            )
+            return None
+        return self.lookup.get(header_key(value)) or self.lookup.get(header_key(strip_part(value)))
+
+    def get(self, value):
+        found = self.find(value)
         if found is None:
             raise ValueError(
                 "未知的指标“%s”（请填写指标代码或名称，见模板中的“填写说明”表）" % quoted(value)

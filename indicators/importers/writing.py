@@ -27,6 +27,7 @@ from projects.importers.running import (
 from projects.models import ImportBatch, plain
 
 from ..models import IndicatorFigure
+from . import wide
 from .rows import (
     COLUMNS,
     KEPT,
@@ -60,7 +61,8 @@ def import_indicator_report(
     files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
     progress = progress or Progress()
-    reader = functools.partial(FigureReader, places=FigurePlaces(user), catalogue=Catalogue())
+    catalogue = Catalogue()
+    reader = functools.partial(FigureReader, places=FigurePlaces(user), catalogue=catalogue)
     rows = [[] for _ in files]
     findings = Findings(refusal)
     report.remarks = findings.remarks
@@ -72,6 +74,7 @@ def import_indicator_report(
         reader=reader,
         keep=lambda index, sheet, number, values, cleared: rows[index].append((number, values)),
         findings=findings,
+        layouts=[wide.layout(catalogue)],
     )
 
     def work():

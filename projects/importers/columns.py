@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from .parsing import MAX_CELL_CHARS, FileError, canonical, text
-from .values import is_blank
+from .values import BLANKS, LONGEST_BLANK
 
 # Units a header may name in its last brackets, and the factor to the column's own unit.
 MONEY_UNITS = {
@@ -187,12 +187,15 @@ class ColumnReader:
                 errors.append(cell_line(row_number, label, TOO_LONG))
                 continue
             value = text(raw)
-            if not value or is_blank(value):
+            # is_blank, inlined: it runs for every cell of files of 100,000 rows.
+            if not value or (
+                len(value) <= LONGEST_BLANK and (value in BLANKS or value.upper() == "N/A")
+            ):
                 if column.required:
                     errors.append(cell_line(row_number, label, "不能为空"))
                 values[column.key] = None
                 continue
-            if column.clearable and canonical(value) in CLEAR_MARKERS:
+            if column.clearable and value[-1] in "）)空" and canonical(value) in CLEAR_MARKERS:
                 values[column.key] = None
                 self.cleared.add(column.key)
                 continue

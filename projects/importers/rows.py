@@ -41,11 +41,16 @@ class Places:
                 self.allowed = set(County.objects.filter(condition).values_list("pk", flat=True))
         self.names = PlaceNames()
         self.counties = self.names.counties
+        # What each written form reads as: a report names its few counties thousands of times.
+        self.read_prefectures, self.read_counties = {}, {}
 
     def prefecture(self, value, reader):
         if len(value) > SHORT_CHARS:  # no place is named so long; looking would cost
             raise ValueError("未知的州市“%s”" % quoted(value))
-        prefecture, notice = self.names.prefecture(value)
+        found = self.read_prefectures.get(value)
+        if found is None:
+            found = self.read_prefectures[value] = self.names.prefecture(value)
+        prefecture, notice = found
         if notice:
             reader.notice(notice)
         return prefecture
@@ -53,7 +58,11 @@ class Places:
     def county(self, value, prefecture, reader):
         if len(value) > SHORT_CHARS:
             raise ValueError("未知的县市区“%s”" % quoted(value))
-        county, notice = self.names.county(value, prefecture)
+        key = (value, prefecture.pk if prefecture is not None else None)
+        found = self.read_counties.get(key)
+        if found is None:
+            found = self.read_counties[key] = self.names.county(value, prefecture)
+        county, notice = found
         if notice:
             reader.notice(notice)
         return county

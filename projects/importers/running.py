@@ -18,7 +18,14 @@ from counties.models import AuditEntry
 from ..models import ImportBatch, plain
 from .columns import HeaderNames
 from .parsing import FileError, text
-from .tables import HEADER_SEARCH_ROWS, fill_merged, find_table, is_report_sheet_name, marker
+from .tables import (
+    HEADER_SEARCH_ROWS,
+    fill_merged,
+    find_table,
+    is_report_sheet_name,
+    marker,
+    read_head,
+)
 from .workbook import open_workbook
 
 # Serializes imports (and undoing them) on PostgreSQL; SQLite serializes writers by itself.
@@ -141,7 +148,9 @@ def in_one_transaction(work, *, dry_run):
         pass
 
 
-def validate(files, report, progress, *, columns, reader, keep, findings, aliases=None):
+def validate(
+    files, report, progress, *, columns, reader, keep, findings, aliases=None, layouts=None
+):
     """Reads and checks every row of every report sheet of every file; raises ImportFailed
     listing the problems. Notices and warnings go to `findings.remarks`.
 
@@ -150,6 +159,8 @@ def validate(files, report, progress, *, columns, reader, keep, findings, aliase
     unique across the files (or None) and `duplicate(number, where, values)` the error line
     of a repeated key. Until the first error, `keep(file index, sheet index, row number,
     values, cleared)` gets every valid row. `aliases`: staff's extra headers by column key.
+    `layouts`: functions (head rows, HeaderNames, merged values) → (Table, rows after) or
+    None, tried before the one-record-a-row layout (tables.find_table).
     """
     names = HeaderNames(columns, aliases)
     seen = {}  # key → place(file, sheet, row): one small int per key keeps memory low
@@ -162,7 +173,16 @@ def validate(files, report, progress, *, columns, reader, keep, findings, aliase
             with source.read() as workbook:
                 file_report.sheets = [sheet.name for sheet in workbook.sheets]
                 SheetReading(
-                    index, workbook, file_report, names, reader, keep, findings, seen, prefix
+                    index,
+                    workbook,
+                    file_report,
+                    names,
+                    reader,
+                    keep,
+                    findings,
+                    seen,
+                    prefix,
+                    layouts or [],
                 ).run(files, progress)
         except FileError as error:
             for message in error.messages:
@@ -178,8 +198,11 @@ def place(file_index, sheet_index, number):
 class SheetReading:
     """Reads the report sheets of one workbook: see validate."""
 
-    def __init__(self, index, workbook, file_report, names, reader, keep, findings, seen, prefix):
+    def __init__(
+        self, index, workbook, file_report, names, reader, keep, findings, seen, prefix, layouts
+    ):
         self.index, self.workbook, self.file_report = index, workbook, file_report
+        self.layouts = layouts
         self.names, self.reader, self.keep = names, reader, keep
         self.findings, self.seen, self.file_prefix = findings, seen, prefix
         self.several_sheets = len(workbook.sheets) > 1
@@ -192,6 +215,7 @@ class SheetReading:
         return self.file_prefix
 
     def run(self, files, progress):
+        self.files = files
         found = 0
         looked = []
         for sheet in self.workbook.sheets:
@@ -207,7 +231,11 @@ class SheetReading:
             looked.append(sheet.name)
             rows = sheet.rows()
             try:
-                result = find_table(iter(rows), self.names, sheet.merged)
+                head, remembered = read_head(iter(rows), sheet.merged)
+                result = None
+                for layout in self.layouts:
+                    result = result or layout(head, self.names, remembered)
+                result = result or find_table(head, self.names, sheet.merged, remembered)
             except FileError as error:
                 for message in error.messages:
                     self.findings.error(self.prefix(sheet) + message)
@@ -238,6 +266,8 @@ class SheetReading:
         row_reader = self.reader(table)
         for level, message in row_reader.table_remarks:
             findings.remark(level, "表头", prefix + message)
+        for message in table.notices:
+            findings.remark("notice", "表头", prefix + message)
         if table.unread:
             findings.remark(
                 "notice",
@@ -251,7 +281,6 @@ class SheetReading:
         remembered = table.merged_values
         probe = [table.positions[k][0] for k in ("code", "name", "county") if k in table.positions]
         sums = Sums([c for c, *_ in row_reader.plan if c.summed])
-        count = self.file_report.rows
 
         def rest():
             yield from head_rest
@@ -277,29 +306,34 @@ class SheetReading:
             if kind is not None:
                 sums.check(kind, number, cells, row_reader, findings, prefix)
                 continue
-            count += 1
-            values, problems, remarks = row_reader.read(number, cells)
-            for level, label, line in remarks:
-                findings.remark(level, label, prefix + line)
-            key = row_reader.key(values) if not problems else None
-            here = place(self.index, sheet_index, number)
-            first = self.seen.setdefault(key, here) if key is not None else here
-            if first != here:
-                where = "第%d行" % (first & 0xFFFFFFFF)
-                other_sheet = first >> 32 & 0xFF
-                if self.several_sheets and (first >> 40, other_sheet) != (self.index, sheet_index):
-                    where = "工作表“%s”%s" % (self.workbook.sheets[other_sheet].name, where)
-                if first >> 40 != self.index:
-                    where = "%s %s" % (files[first >> 40].name, where)
-                problems.insert(0, row_reader.duplicate(number, where, values))
-            if problems:
-                findings.refused_row(header, number, cells, problems, prefix)
-            else:
-                sums.add(values)
-                if not findings.count:
-                    self.keep(self.index, sheet_index, number, values, row_reader.cleared)
-            progress("已校验", files[self.index].name, count)
-        self.file_report.rows = count
+            for record in table.expand(number, cells) if table.expand else (cells,):
+                self.file_report.rows += 1
+                self.read_record(row_reader, header, prefix, sheet_index, number, record, sums)
+                progress("已校验", files[self.index].name, self.file_report.rows)
+
+    def read_record(self, row_reader, header, prefix, sheet_index, number, cells, sums):
+        """Reads one record: a row, or one of the records a layout makes of a row."""
+        findings = self.findings
+        values, problems, remarks = row_reader.read(number, cells)
+        for level, label, line in remarks:
+            findings.remark(level, label, prefix + line)
+        key = row_reader.key(values) if not problems else None
+        here = place(self.index, sheet_index, number)
+        first = self.seen.setdefault(key, here) if key is not None else here
+        if first != here:
+            where = "第%d行" % (first & 0xFFFFFFFF)
+            other_sheet = first >> 32 & 0xFF
+            if self.several_sheets and (first >> 40, other_sheet) != (self.index, sheet_index):
+                where = "工作表“%s”%s" % (self.workbook.sheets[other_sheet].name, where)
+            if first >> 40 != self.index:
+                where = "%s %s" % (self.files[first >> 40].name, where)
+            problems.insert(0, row_reader.duplicate(number, where, values))
+        if problems:
+            findings.refused_row(header, number, cells, problems, prefix)
+        else:
+            sums.add(values)
+            if not findings.count:
+                self.keep(self.index, sheet_index, number, values, row_reader.cleared)
 
 
 class Sums:

@@ -46,10 +46,17 @@ class Table:
     unread: list = field(default_factory=list)
     # The first cells of merged ranges seen so far, for fill_merged on the rows after.
     merged_values: dict = field(default_factory=dict)
+    # A layout other than one record a row (indicators.importers.wide): turns a sheet's row
+    # into the rows `positions` read, and says how many of the sheet's cells it needs.
+    expand: object = None
+    row_width: int = 0
+    notices: list = field(default_factory=list)  # how the layout was read
 
     @property
     def width(self):
         """How many cells of a row are kept: up to the header's last column, read or not."""
+        if self.row_width:
+            return self.row_width
         last = max(index for index, _, _ in self.positions.values())
         for index in range(len(self.header) - 1, last, -1):
             if self.header[index]:
@@ -87,9 +94,9 @@ def fill_merged(row_number, cells, merged, values):
                 cells[column] = value
 
 
-def find_table(rows, names: HeaderNames, merged=()):
-    """Reads a sheet's first rows; returns (Table, the rows after the header) or None when no
-    row of them heads the report. Raises FileError for a header that is wrong."""
+def read_head(rows, merged=()):
+    """A sheet's first HEADER_SEARCH_ROWS rows, (number, cells, hidden), merged cells filled,
+    and the first cells of the merged ranges seen (for the rows after)."""
     head = []
     remembered = {}
     for number, cells, hidden in rows:
@@ -98,6 +105,13 @@ def find_table(rows, names: HeaderNames, merged=()):
         head.append((number, cells, hidden))
         if len(head) >= HEADER_SEARCH_ROWS:
             break
+    return head, remembered
+
+
+def find_table(head, names: HeaderNames, merged=(), remembered=None):
+    """The report's table in a sheet's first rows (read_head): (Table, the rows after the
+    header), or None when no row of them heads the report. Raises FileError for a header
+    that is wrong."""
     for position, (_number, cells, hidden) in enumerate(head):
         if hidden:
             continue
@@ -112,7 +126,7 @@ def find_table(rows, names: HeaderNames, merged=()):
             depth += 1
         header_rows = [(n, c) for n, c, _ in head[position : position + depth]]
         table = settle(header_rows, names)
-        table.merged_values = remembered
+        table.merged_values = remembered or {}
         left = head[position + depth :]
         return table, left
     return None

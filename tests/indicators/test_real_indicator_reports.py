@@ -8,6 +8,7 @@ import pytest
 
 from indicators.importers.writing import import_indicator_report
 from indicators.models import IndicatorFigure
+from projects.importers import ImportFailed
 
 from .indicator_files import csv_bytes, xlsx_bytes
 
@@ -82,3 +83,58 @@ def test_unread_columns_are_named_in_a_notice(cast):
     assert [line for _, line in report.remarks.notices] == [
         "第1行表头中以下列不属于本报表，未导入：序号、责任单位"
     ]
+
+
+def wide_workbook(rows, merges):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for cells in rows:
+        sheet.append(cells)
+    for merged in merges:
+        sheet.merge_cells(merged)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_one_row_per_place_with_sub_columns_is_unpivoted_and_the_year_read_from_the_title(cast):
+    rows = [
+        ["2022年各州市东西部协作主要指标完成情况"],
+        ["州（市）", "帮助农村劳动力就业（人）", None, "上海财政援助资金（万元）", None],
+        [None, "协议数", "完成数", "协议数", "完成数"],
+        ["全省", 40000, 180110, None, None],
+        ["普洱市", 3600, 15500, 8000, "8200"],
+        ["合计", 43600, 195610, 8000, 8200],
+    ]
+    content = wide_workbook(rows, ["A2:A3", "B2:C2", "D2:E2", "A1:E1"])
+
+    report = imported(content)
+
+    assert report.total("created") == 3
+    assert {(k[0], k[1], k[2]): v for k, v in figures().items()} == {
+        ("labour_jobs", "province", None): (Decimal("40000"), Decimal("180110")),
+        ("labour_jobs", "prefecture", "普洱市"): (Decimal("3600"), Decimal("15500")),
+        ("fiscal_aid", "prefecture", "普洱市"): (Decimal("8000"), Decimal("8200")),
+    }
+    assert set(IndicatorFigure.objects.values_list("year", flat=True)) == {2022}
+    lines = [line for _, line in report.remarks.notices]
+    assert lines[0] == "没有“年度”列，年度取自标题“2022年各州市东西部协作主要指标完成情况”：2022"
+    assert "第6行是合计行，未导入" in lines
+
+
+def test_the_wide_layout_without_a_year_anywhere_is_refused(cast):
+    rows = [
+        ["县市区", "帮助农村劳动力就业", None],
+        [None, "协议数", "完成数"],
+        ["澜沧拉祜族自治县", 10, 12],
+    ]
+
+    with pytest.raises(ImportFailed) as failure:
+        imported(wide_workbook(rows, ["B1:C1"]))
+
+    assert failure.value.errors == [
+        "没有“年度”列，标题中也没有年份（如“2022年……”）：请加一列“年度”。"
+    ]
+    assert not IndicatorFigure.objects.exists()
