@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
-from counties.admin import ScopedAdmin, ScopedInline
+from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
 from counties.models import scope_filter
 
 from .forms import ProjectAdminForm, ReportConfirmForm, ReportImportForm
@@ -16,6 +16,7 @@ from .importers.refusals import UNLISTED
 from .models import (
     Fund,
     FundAllocation,
+    HeaderAlias,
     ImportBatch,
     IndustrialPark,
     Project,
@@ -284,6 +285,15 @@ class IndustrialParkAdmin(ScopedAdmin):
         ("上海合作方", {"fields": ["partner_district", "partner_name"]}),
         ("成效", {"fields": ["enterprises", "investment", "jobs", "description"]}),
     ]
+
+
+@admin.register(HeaderAlias)
+class HeaderAliasAdmin(AuditedAdmin):
+    """Headers the yearly report import reads as one of its columns, taught by staff."""
+
+    list_display = ["header", "column", "note"]
+    list_filter = ["column"]
+    search_fields = ["header", "note"]
 
 
 @admin.register(ImportBatch)

@@ -22,6 +22,7 @@ from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
     Fund,
     FundAllocation,
+    HeaderAlias,
     ImportBatch,
     IndustrialPark,
     Project,
@@ -120,6 +121,7 @@ def one_of_each(county, district, indicators):
             in_use_until=2003,
             current_codes="530828",
         ),
+        HeaderAlias.objects.create(column="county", header="项目实施县", note="某县"),
     ]
     return {type(obj): obj for obj in objects}
 
@@ -141,6 +143,7 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         ImportBatch,
         AuditEntry,
         FormerDivision,
+        HeaderAlias,
         Indicator,
         IndicatorFigure,
     }

@@ -19,6 +19,7 @@ from personnel.models import Batch, Cadre, ExchangePosting
 from projects.models import (
     Fund,
     FundAllocation,
+    HeaderAlias,
     ImportBatch,
     IndustrialPark,
     Project,
@@ -64,6 +65,7 @@ def cast(payload, county, district, admin_user):
     pairing = fill(Pairing(district=district, county=county, from_year=2017), text)
     village = fill(Village(county=county, township="x"), text)
     former = fill(FormerDivision(level="county", in_use_from=1981, in_use_until=2003), text)
+    alias = fill(HeaderAlias(column="county"), text)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
     cadre = fill(
         Cadre(
@@ -129,7 +131,19 @@ def cast(payload, county, district, admin_user):
         ),
         text,
     )
-    objects = [prefecture, county, district, pairing, village, former, batch, cadre, posting, park]
+    objects = [
+        prefecture,
+        county,
+        district,
+        pairing,
+        village,
+        former,
+        alias,
+        batch,
+        cadre,
+        posting,
+        park,
+    ]
     objects += [batch_record, project, fund, allocation, audit, indicator, figure]
     return {"objects": objects, "project": project, "county": county, "park": park,
             "cadres": [cadre, posted]}  # fmt: skip

@@ -362,7 +362,8 @@ COLUMNS = [
         field="village_id",
         staging="bigint",
         clearable=True,
-        export=lambda p: p.village.name if p.village_id else None,
+        # 乡镇 + name: what the import reads back even where two townships share a name.
+        export=lambda p: p.village.township + p.village.name if p.village_id else None,
         rule="选填；本县市区已登记的村名，同名的村写作“乡镇+村名”",
         width=14,
     ),

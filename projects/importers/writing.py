@@ -8,7 +8,7 @@ insert the new ones; the counts come from the database. Any error rolls everythi
 
 import functools
 
-from ..models import ImportBatch
+from ..models import HeaderAlias, ImportBatch
 from .checks import StagedChecks
 from .refusals import Findings
 from .rows import COLUMNS, Places, RowReader
@@ -61,6 +61,7 @@ def import_yearly_report(
                 reader=reader,
                 keep=staging.add,
                 findings=findings,
+                aliases=HeaderAlias.objects.by_column(),
             )
             staging.flush()
             checks = StagedChecks(report, findings)

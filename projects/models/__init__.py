@@ -1,6 +1,7 @@
 """The models of projects, one module per topic (as pretix's base/models): the money and
-year fields, parks, import batches, projects, funds."""
+year fields, parks, import batches, projects, funds, the headers staff teach the import."""
 
+from .aliases import HeaderAlias
 from .base import MONEY, ZERO, money_field, plain, year_field, year_in_range
 from .batches import ImportBatch
 from .funds import Fund, FundAllocation
@@ -12,6 +13,7 @@ __all__ = [
     "ZERO",
     "Fund",
     "FundAllocation",
+    "HeaderAlias",
     "ImportBatch",
     "IndustrialPark",
     "Project",

@@ -581,6 +581,14 @@ def test_a_village_column_is_read_within_the_rows_county(tmp_path, lancang, meng
         "A-2": ("竹塘乡", lancang.pk),
         "B-1": ("娜允镇", menglian.pk),
     }
+    # The export writes 乡镇 + name, which imports back whatever villages share a name.
+    from projects.importers import exporting
+
+    lines = exporting.csv_lines(Project.objects.with_place().order_by("code"))
+    export = "".join(lines).encode("utf-8")
+    assert "竹塘乡新城村" in export.decode("utf-8")
+    again = import_files(write(tmp_path, "导出.csv", export), quiet=True)
+    assert again[-1] == "created=0 updated=0 unchanged=3"
     rows = [header, ["A-3", "四", 2023, LANCANG, "产业发展", "在建", 10, "新城村"]]
     rows.append(["A-4", "五", 2023, LANCANG, "产业发展", "在建", 10, "火星村"])
     errors, _ = refused(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows))))
@@ -588,3 +596,28 @@ def test_a_village_column_is_read_within_the_rows_county(tmp_path, lancang, meng
         "第2行 行政村：%s有多个“新城村”：勐朗镇新城村、竹塘乡新城村，请写明乡镇" % LANCANG,
         "第3行 行政村：“火星村”不是%s已登记的村（请先在管理后台登记，或写作“乡镇+村名”）" % LANCANG,
     ]
+
+
+def test_a_header_staff_taught_the_import_is_read_as_its_column(tmp_path, lancang, admin_client):
+    """A county heads 县市区 its own way: staff add the header in the admin once (表头写法),
+    and the import reads it from then on, without a change of code."""
+    from django.urls import reverse
+
+    header = ["项目编号", "项目名称", "年度", "项目实施县", "项目类别", "项目状态", "上海资金"]
+    content = workbook_bytes(
+        ("报表", [header, ["A-1", "一", 2023, "澜沧县", "产业发展", "在建", 10]])
+    )
+    errors, _ = refused(write(tmp_path, "报表.xlsx", content))
+    assert errors[0].startswith("缺少必填列：县市区。")
+
+    url = reverse("admin:projects_headeralias_add")
+    response = admin_client.post(url, {"column": "county", "header": "项目实施县", "note": "某县"})
+    assert response.status_code == 302
+    refused_twice = admin_client.post(url, {"column": "name", "header": "县（市、区）"})
+    assert (
+        "“县（市、区）”已是“县市区”列的写法，不能再指向其他列。" in refused_twice.content.decode()
+    )
+
+    lines = import_files(write(tmp_path, "报表.xlsx", content), quiet=True)
+    assert lines[-1] == "created=1 updated=0 unchanged=0"
+    assert stored("A-1").county == lancang
