@@ -36,6 +36,7 @@ from .importers import (
     import_yearly_report,
 )
 from .importers.rows import FIELDS
+from .importers.staging import PREVIEW_HEADERS
 from .importers.workbook import open_workbook
 from .models import ImportBatch, Project
 
@@ -262,7 +263,8 @@ class ReportResource(resources.ModelResource):
 
 
 class YearlyReportResource(ReportResource):
-    preview_headers = ["项目编号", "项目名称", "年度", "县市区", "上海援助资金（万元）"]
+    # Every column the import writes; an update shows a changed cell as "new（原为old）".
+    preview_headers = PREVIEW_HEADERS
 
     class Meta:
         model = Project

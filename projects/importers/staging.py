@@ -63,6 +63,52 @@ def inserted_value(field):
 OPTIONAL_BY_FIELD = {column.field: column for column in OPTIONAL}
 
 
+# The preview shows names, not ids: the county and village, new (n…) and stored (o…).
+NAME_JOINS = (
+    " LEFT JOIN counties_county nc ON nc.id = t.county_id"
+    " LEFT JOIN counties_county oc ON oc.id = p.county_id"
+    " LEFT JOIN counties_village nv ON nv.id = {village}"
+    " LEFT JOIN counties_village ov ON ov.id = p.village_id"
+)
+SHOWN = {
+    "county_id": ("nc.name", "oc.name"),
+    "village_id": ("nv.township || nv.name", "ov.township || ov.name"),
+}
+CHOICES = {"category": dict(Project.Category.choices), "status": dict(Project.Status.choices)}
+PREVIEW_HEADERS = [column.header for column in COLUMNS if column.field]
+
+
+def shown_sql(field):
+    """SQL: a column's new value and its stored one, as the preview shows them."""
+    return SHOWN.get(field, (new_value(field), "p.%s" % field))
+
+
+def preview_row(file_report, row):
+    """(row label, "new" or "update", cell texts…); an update's changed cell reads
+    "new（原为 old）"."""
+    sheet_index, number, is_new, *pairs = row
+    label = number
+    if len(file_report.sheets) > 1:
+        label = "%s 第%d行" % (file_report.sheets[sheet_index], number)
+    cells = []
+    for position, field in enumerate(WRITTEN):
+        new, old = shown(field, pairs[2 * position]), shown(field, pairs[2 * position + 1])
+        if not is_new and old != new:
+            new = "%s（原为%s）" % (new or "空", old or "空")
+        cells.append(new)
+    return (label, "new" if is_new else "update", *cells)
+
+
+def shown(field, value):
+    if value is None:
+        return ""
+    if field in CHOICES:
+        return CHOICES[field].get(value, value)
+    if STAGING_TYPES[field] == "numeric":
+        return plain(Decimal(str(value)))
+    return str(value)
+
+
 class Staging:
     """A temporary table of validated rows, dropped at the end of the transaction."""
 
@@ -133,16 +179,18 @@ class Staging:
                 [index],
             )
             created, changed = cursor.fetchone()
+            # Every written column, its new value beside the stored one (for updates).
+            shown = ", ".join("%s, %s" % shown_sql(c) for c in WRITTEN)
+            names = NAME_JOINS.format(village=new_value("village_id"))
             cursor.execute(
-                "SELECT t.row_number, CASE WHEN p.id IS NULL THEN 'new' ELSE 'update' END,"
-                " t.code, t.name, t.year, c.name, t.shanghai_funds "
-                + joins
-                + " ORDER BY t.row_number LIMIT %d" % PREVIEW_ROWS,
+                "SELECT t.sheet_index, t.row_number, CASE WHEN p.id IS NULL THEN 1 ELSE 0 END,"
+                " %s "
+                % shown
+                + joins.replace(" WHERE ", names + " WHERE ", 1)
+                + " ORDER BY t.sheet_index, t.row_number LIMIT %d" % PREVIEW_ROWS,
                 [index],
             )
-            file_report.preview = [
-                (*row[:6], plain(Decimal(str(row[6])))) for row in cursor.fetchall()
-            ]
+            file_report.preview = [preview_row(file_report, row) for row in cursor.fetchall()]
         file_report.created, file_report.updated = created, changed - created
         file_report.unchanged = file_report.rows - changed
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -80,6 +81,45 @@ def test_upload_shows_a_preview_and_writes_nothing(admin_client, good_gbk_file):
     assertContains(response, "确认导入")
     assert not Project.objects.exists()
     assert not ImportBatch.objects.exists()
+
+
+def test_the_preview_shows_every_column_and_what_an_update_changes(
+    admin_client, county, good_gbk_file
+):
+    Project.objects.create(
+        code="LC-2023-001",
+        name="茶叶初制所",
+        county=county,
+        category="industry",
+        status="planned",
+        year=2023,
+        shanghai_funds=Decimal("100"),
+        notes="已立项",
+    )
+
+    response = post_upload(admin_client, good_gbk_file)
+
+    preview = response.context["result"].file.preview
+    assert preview[0] == (
+        2,
+        "update",
+        "LC-2023-001",
+        "茶叶初制所",
+        "2023",
+        "澜沧拉祜族自治县",
+        "产业发展",
+        "在建（原为计划）",
+        "120.5（原为100）",
+        "0",
+        "",
+        "",
+        "",
+        "已立项",  # a blank cell keeps the stored note
+        "",
+    )
+    assert preview[1][:3] == (3, "new", "LC-2023-002")
+    assertContains(response, "<th>其他资金（万元）</th>", html=False)
+    assertContains(response, "120.5（原为100）")
 
 
 def test_confirming_the_preview_imports_the_file_as_one_batch(
