@@ -191,7 +191,11 @@ def validate(
     findings.fail_if_any()
 
 
+MAX_SHEETS = 256
+
+
 def place(file_index, sheet_index, number):
+    """Where a record was read, as one small int (MAX_SHEETS fit in its 8 bits)."""
     return file_index << 40 | sheet_index << 32 | number
 
 
@@ -216,9 +220,14 @@ class SheetReading:
 
     def run(self, files, progress):
         self.files = files
+        if len(self.workbook.sheets) > MAX_SHEETS:
+            raise FileError(
+                "工作簿中有%d个工作表，超过%d个，请拆分后再导入。"
+                % (len(self.workbook.sheets), MAX_SHEETS)
+            )
         found = 0
         looked = []
-        for sheet in self.workbook.sheets:
+        for position, sheet in enumerate(self.workbook.sheets):
             if sheet.hidden:
                 self.findings.remark(
                     "notice",
@@ -250,7 +259,7 @@ class SheetReading:
                 continue
             found += 1
             table, head_rest = result
-            self.read_table(files, progress, sheet, rows, table, head_rest)
+            self.read_table(files, progress, sheet, position, rows, table, head_rest)
         if not found and not self.findings.count:
             hints = "".join("“%s”" % c.header for c in self.names.columns if c.hint)
             where = "前%d行" % HEADER_SEARCH_ROWS
@@ -258,7 +267,8 @@ class SheetReading:
                 where = "工作表%s的%s" % ("、".join("“%s”" % n for n in looked), where)
             raise FileError("未找到表头：%s中没有%s等列名。" % (where, hints))
 
-    def read_table(self, files, progress, sheet, rows, table, head_rest):
+    def read_table(self, files, progress, sheet, sheet_index, rows, table, head_rest):
+        """Reads a sheet's table; `sheet_index` is the sheet's place in the workbook's list."""
         findings, prefix = self.findings, self.prefix(sheet)
         # From here on, a row holds only the cells up to the header's last column.
         rows.width = table.width
@@ -276,7 +286,6 @@ class SheetReading:
                 % (prefix, table.header_row, "、".join(table.unread)),
             )
         header = row_reader.table.header[: table.width]
-        sheet_index = sheet.index
         merged = [m for m in sheet.merged if m[2] > table.header_row]
         remembered = table.merged_values
         probe = [table.positions[k][0] for k in ("code", "name", "county") if k in table.positions]
