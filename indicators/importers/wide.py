@@ -11,16 +11,13 @@ find_wide finds it in a sheet's first rows; its Table expands each row into one 
 indicator in the canonical columns (rows.COLUMNS), which the report's reader reads as usual.
 """
 
-import re
-
 from projects.importers.parsing import FileError, text
-from projects.importers.tables import Table
+from projects.importers.tables import Table, year_in_title
 
 from .rows import COLUMNS
 
 PLACE_KEYS = ("prefecture", "county", "district")
 KEYS = [column.key for column in COLUMNS]
-YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def layout(catalogue):
@@ -74,14 +71,10 @@ def indicator_parts(cells, below, names, catalogue):
 
 
 def year_from_title(rows):
-    for _, cells, _ in rows:
-        for cell in cells:
-            value = text(cell)
-            match = YEAR_IN_TITLE.search(value) if value else None
-            if match:
-                year = match.group(1)
-                return year, "没有“年度”列，年度取自标题“%s”：%s" % (value[:50], year)
-    raise FileError("没有“年度”列，标题中也没有年份（如“2022年……”）：请加一列“年度”。")
+    year, notice = year_in_title(rows)
+    if year is None:
+        raise FileError("没有“年度”列，标题中也没有年份（如“2022年……”）：请加一列“年度”。")
+    return year, notice
 
 
 class WideTable(Table):

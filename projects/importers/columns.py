@@ -181,8 +181,12 @@ class ColumnReader:
         values = {}
         self.cleared = set()
         width = len(cells)
+        fixed = self.table.fixed
         for column, index, label, unit in self.plan:
-            raw = cells[index] if index < width else None
+            if index is None:
+                raw = fixed.get(column.key)
+            else:
+                raw = cells[index] if index < width else None
             if raw.__class__ is str and len(raw) > MAX_CELL_CHARS:
                 errors.append(cell_line(row_number, label, TOO_LONG))
                 continue

@@ -51,13 +51,15 @@ class Table:
     expand: object = None
     row_width: int = 0
     notices: list = field(default_factory=list)  # how the layout was read
+    # Values of columns the sheet does not have, read for every row (年度 from the title).
+    fixed: dict = field(default_factory=dict)
 
     @property
     def width(self):
         """How many cells of a row are kept: up to the header's last column, read or not."""
         if self.row_width:
             return self.row_width
-        last = max(index for index, _, _ in self.positions.values())
+        last = max(index for index, _, _ in self.positions.values() if index is not None)
         for index in range(len(self.header) - 1, last, -1):
             if self.header[index]:
                 return index + 1
@@ -125,7 +127,7 @@ def find_table(head, names: HeaderNames, merged=(), remembered=None):
                 break
             depth += 1
         header_rows = [(n, c) for n, c, _ in head[position : position + depth]]
-        table = settle(header_rows, names)
+        table = settle(header_rows, names, head[:position])
         table.merged_values = remembered or {}
         left = head[position + depth :]
         return table, left
@@ -177,8 +179,25 @@ def adds_to(header_rows, names, merged):
     return len(known_with) > len(known_above)
 
 
-def settle(header_rows, names):
-    """The Table of header rows: each column found once, every required one there."""
+YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def year_in_title(rows):
+    """(year, notice) from the first title cell above a header naming a year (2022年…), or
+    (None, None). `rows`: (number, cells, …) tuples."""
+    for _, cells, *_ in rows:
+        for cell in cells:
+            value = text(cell)
+            match = YEAR_IN_TITLE.search(value) if value and len(value) <= 200 else None
+            if match:
+                year = match.group(1)
+                return year, "没有“年度”列，年度取自标题“%s”：%s" % (value[:50], year)
+    return None, None
+
+
+def settle(header_rows, names, title_rows=()):
+    """The Table of header rows: each column found once, every required one there (a
+    missing 年度 may come from the title above, `title_rows`)."""
     width = max(len(cells) for _, cells in header_rows)
     last_row = header_rows[-1][0]
     positions, header, unread, found = {}, [], [], []
@@ -204,13 +223,20 @@ def settle(header_rows, names):
                 % {"row": last_row, "what": what, "found": "、".join(found)}
             )
         positions[column.key] = (index, label, unit)
+    fixed, notices = {}, []
+    if "year" not in positions and any(c.key == "year" for c in names.columns):
+        year, notice = year_in_title(title_rows)
+        if year is not None:
+            positions["year"] = (None, "年度", None)
+            fixed["year"] = year
+            notices.append(notice)
     missing = [c.header for c in names.columns if c.required and c.key not in positions]
     if missing:
         raise FileError(
             "缺少必填列：%(missing)s。第%(row)d行表头中找到的列：%(found)s。"
             % {"missing": "、".join(missing), "row": last_row, "found": "、".join(found) or "无"}
         )
-    return Table(last_row, positions, header, unread)
+    return Table(last_row, positions, header, unread, fixed=fixed, notices=notices)
 
 
 def marker(cells, probe):

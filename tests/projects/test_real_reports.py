@@ -621,3 +621,19 @@ def test_a_header_staff_taught_the_import_is_read_as_its_column(tmp_path, lancan
     lines = import_files(write(tmp_path, "报表.xlsx", content), quiet=True)
     assert lines[-1] == "created=1 updated=0 unchanged=0"
     assert stored("A-1").county == lancang
+
+
+def test_without_a_year_column_the_year_comes_from_the_title(tmp_path, lancang):
+    header = ["项目编号", "项目名称", "县市区", "项目类别", "项目状态", "上海援助资金（万元）"]
+    rows = [
+        ["2023年度澜沧县沪滇协作项目明细表"],
+        header,
+        ["A-1", "一", "澜沧县", "产业发展", "在建", 10],
+    ]
+
+    lines = import_files(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows))), quiet=True)
+
+    assert stored("A-1").year == 2023
+    assert "提示：没有“年度”列，年度取自标题“2023年度澜沧县沪滇协作项目明细表”：2023" in lines
+    errors, _ = refused(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows[1:]))))
+    assert errors[0].startswith("缺少必填列：年度。第1行表头中找到的列：项目编号、")
