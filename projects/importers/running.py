@@ -236,6 +236,11 @@ class SheetReading:
                 )
                 continue
             if self.several_sheets and not is_report_sheet_name(sheet.name):
+                self.findings.remark(
+                    "notice",
+                    "工作表",
+                    "%s工作表“%s”是说明或代码表，未导入" % (self.file_prefix, sheet.name),
+                )
                 continue
             looked.append(sheet.name)
             rows = sheet.rows()

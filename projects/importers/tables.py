@@ -20,7 +20,9 @@ HEADER_DEPTH = 3
 # A longer cell is no header (theirs are a few characters, spaces and all).
 MAX_HEADER_CHARS = 100
 # Sheets that explain a workbook, or list its codes: never a report.
-NOT_A_REPORT = re.compile(r"说明|填表|填报要求|代码表?|目录|下拉|字典|列表|参考")
+# (Named narrowly: a sheet called 项目清单 or 明细表 is a report; each skipped sheet is named
+# in a notice.)
+NOT_A_REPORT = re.compile(r"说明|填报要求|代码表|目录|下拉|字典|选项")
 # 合计, 小计, 总计, 全县合计, 孟连县小计, 合 计 (spaces are removed first).
 TOTAL = re.compile(r"^.{0,12}?(合计|小计|总计)[:：]?$")
 FOOTER = re.compile(

@@ -637,3 +637,26 @@ def test_without_a_year_column_the_year_comes_from_the_title(tmp_path, lancang):
     assert "提示：没有“年度”列，年度取自标题“2023年度澜沧县沪滇协作项目明细表”：2023" in lines
     errors, _ = refused(write(tmp_path, "报表.xlsx", workbook_bytes(("报表", rows[1:]))))
     assert errors[0].startswith("缺少必填列：年度。第1行表头中找到的列：项目编号、")
+
+
+def test_only_explaining_sheets_are_skipped_by_name_and_each_is_named(tmp_path, lancang):
+    header = [
+        "项目编号",
+        "项目名称",
+        "年度",
+        "县市区",
+        "项目类别",
+        "项目状态",
+        "上海援助资金（万元）",
+    ]
+    content = workbook_bytes(
+        ("填表说明", [["项目编号请填写文本"]]),
+        ("项目清单", [header, ["A-1", "一", 2023, LANCANG, "产业发展", "在建", 10]]),
+        ("县市区代码表", [["县市区", "区划代码", "州市"], [LANCANG, "530828", "普洱市"]]),
+    )
+
+    lines = import_files(write(tmp_path, "报表.xlsx", content), quiet=True)
+
+    assert lines[-1] == "created=1 updated=0 unchanged=0"
+    assert "提示：工作表“填表说明”是说明或代码表，未导入" in lines
+    assert "提示：工作表“县市区代码表”是说明或代码表，未导入" in lines
