@@ -242,3 +242,23 @@ def test_only_an_administrator_may_undo(tmp_path, client, django_user_model, cou
 
     assert response.status_code == 403
     assert Project.objects.filter(code="LC-005").exists()
+
+
+def test_undoing_a_batch_recorded_before_the_village_column_keeps_the_village(
+    tmp_path, admin_user, project
+):
+    """Audit entries of imports from before 村 was a column hold no village_id: the undo
+    keeps the stored village instead of failing or clearing it."""
+    from counties.models import Village
+
+    village = Village.objects.create(name="勐朗村", township="勐朗镇", county=project.county)
+    Project.objects.filter(pk=project.pk).update(village=village)
+    batch = run_import(tmp_path, "a.csv", "LC-001,茶叶精制厂,2023,530828,产业发展,计划,0\n")
+    entry = AuditEntry.objects.get(import_batch_id=batch.pk)
+    del entry.changes["village_id"]
+    entry.save(update_fields=["changes"])
+
+    assert rollback_batch(batch=batch, user=admin_user) == (1, 0)
+
+    restored = Project.objects.get()
+    assert (restored.name, restored.village) == ("茶叶初制所", village)

@@ -76,11 +76,9 @@ def rollback_batch(*, batch, user):
             )
         now = timezone.now()
         counties = dict(County.objects.values_list("code", "pk"))
-        restored = {
-            entry.pk: restore(entry, counties)
-            for entry in entries
-            if entry.action == AuditEntry.Action.CHANGE
-        }
+        changes = [entry for entry in entries if entry.action == AuditEntry.Action.CHANGE]
+        kept = unrecorded(changes)
+        restored = {entry.pk: restore(entry, counties, kept) for entry in changes}
         Project.objects.bulk_update(restored.values(), [*RESTORED, "updated_at"], batch_size=2000)
         Project.objects.filter(pk__in=created).delete()
         AuditEntry.objects.bulk_create(
@@ -109,12 +107,27 @@ def rollback_batch(*, batch, user):
 RESTORED = [*Audit.FIELDS, "county", "import_batch"]
 
 
-def restore(entry, counties):
+def unrecorded(entries):
+    """{project id: {field: value}} of the fields an entry does not record (an import from
+    before a column was added did not write it): nothing touched the projects since the
+    batch, so their stored values are those from before it. One query, or none."""
+    missing = {name for entry in entries for name in Audit.FIELDS if name not in entry.changes}
+    if not missing:
+        return {}
+    ids = [int(entry.object_id) for entry in entries]
+    rows = Project.objects.filter(pk__in=ids).values("pk", *sorted(missing))
+    return {row.pop("pk"): row for row in rows}
+
+
+def restore(entry, counties, kept):
     """The project of a change entry, with the values it had before the import; `counties`
-    maps a county code to its id."""
+    maps a county code to its id, `kept` holds what unrecorded() found."""
     project = Project(pk=int(entry.object_id))
     for name in Audit.FIELDS:
         field = Project._meta.get_field(name)
+        if name not in entry.changes:
+            setattr(project, name, kept[project.pk][name])
+            continue
         value = entry.changes[name][0]
         if isinstance(field, models.DecimalField) and value is not None:
             value = Decimal(str(value))
