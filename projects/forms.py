@@ -8,7 +8,7 @@ from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
 from personnel.models import Cadre
 
 from .importers import FileError
-from .importers.workbook import KINDS, sniff
+from .importers.workbook import kind_mismatch, sniff
 from .models import Project, cadres_elsewhere
 from .resources import UploadStorage
 
@@ -49,14 +49,19 @@ class YearForm(forms.Form):
         return self.today.year
 
 
-ALLOW_MOVES = "允许变更已登记项目的年度或县市区"
-ALLOW_LARGE = "确认大额资金无误（超过上限或远超本县以往的上海援助资金）"
-
-
 def allow_fields(form):
-    """The two checkboxes a person ticks after looking at what the preview refused."""
-    form.fields["allow_moves"] = forms.BooleanField(label=ALLOW_MOVES, required=False)
-    form.fields["allow_large_amounts"] = forms.BooleanField(label=ALLOW_LARGE, required=False)
+    """The two checkboxes a person ticks after looking at what the preview refused; their
+    labels are the words the refusals name (importers.checks)."""
+    form.fields["allow_moves"] = forms.BooleanField(
+        label="允许变更年度或县市区",
+        required=False,
+        help_text="本文件中改变已登记项目年度或县市区的行，确认无误后才可导入。",
+    )
+    form.fields["allow_large_amounts"] = forms.BooleanField(
+        label="确认大额资金无误",
+        required=False,
+        help_text="上海援助资金超过上限或远超本县以往项目的行，核对不是以元填写后才可导入。",
+    )
 
 
 class ReportImportForm(ImportForm):
@@ -85,10 +90,7 @@ class ReportImportForm(ImportForm):
             found = sniff(upload, named)
             upload.seek(0)
             if chosen and found != named:
-                raise FileError(
-                    "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
-                    % {"found": KINDS[found], "kind": KINDS[named]}
-                )
+                raise kind_mismatch(found, named)
         except FileError as error:
             self.add_error("import_file", error.messages)
         return cleaned

@@ -94,11 +94,11 @@ class WideTable(Table):
         positions = {key: (KEYS.index(key), labels[key], None) for key in KEYS}
         super().__init__(header_row, positions, [labels[key] for key in KEYS])
         self.place, self.year, self.row_width = place, year, width
-        self.indicators = []  # [(indicator, target index, result index)] in sheet order
         by_indicator = {}
         for index, indicator, key in parts:
             by_indicator.setdefault(indicator.pk, [indicator, None, None])
             by_indicator[indicator.pk][1 if key == "target" else 2] = index
+        # [(indicator, target index, result index)] in sheet order
         self.indicators = list(by_indicator.values())
         self.expand = self.records
 

@@ -5,13 +5,10 @@ whose rows are read as they are reported (a server-side cursor on PostgreSQL).""
 from django.conf import settings
 from django.db import connection
 
-from counties.models import County, Village
-from personnel.models import Cadre
-
-from ..models import Fund, FundAllocation, IndustrialPark, Project, plain
+from ..models import plain
 from .columns import cell_line
 from .rows import OUTSIDE_SCOPE
-from .staging import STAGING, new_value
+from .staging import as_decimal, new_value, tables
 
 # A county's stored projects are a yardstick once it has this many.
 YARDSTICK_PROJECTS = 5
@@ -26,20 +23,6 @@ LARGE_ALLOWED = (
     "请核对本列是否实为元（表头写“上海援助资金（元）”即按元换算）；确认无误时，请加"
     "--allow-large-amounts（管理后台预览中勾选“确认大额资金无误”）后重新导入"
 )
-
-
-def tables():
-    return {
-        "project": Project._meta.db_table,
-        "county": County._meta.db_table,
-        "park": IndustrialPark._meta.db_table,
-        "village": Village._meta.db_table,
-        "allocation": FundAllocation._meta.db_table,
-        "fund": Fund._meta.db_table,
-        "project_cadres": Project.cadres.through._meta.db_table,
-        "cadre": Cadre._meta.db_table,
-        "staging": STAGING,
-    }
 
 
 class StagedChecks:
@@ -112,14 +95,14 @@ class StagedChecks:
         )
 
         def line(amount, county, largest):
-            amount = plain(to_decimal(amount))
-            if to_decimal(amount) > bound:
+            amount = plain(as_decimal(amount))
+            if as_decimal(amount) > bound:
                 why = "%s万元超过单个项目上限%d万元" % (amount, bound)
             else:
                 why = "%s万元是%s已登记项目中最大一项（%s万元）的%d倍以上" % (
                     amount,
                     county,
-                    plain(to_decimal(largest)),
+                    plain(as_decimal(largest)),
                     YARDSTICK_FACTOR,
                 )
             return "shanghai_funds", "%s，%s" % (why, LARGE_ALLOWED)
@@ -191,10 +174,3 @@ class StagedChecks:
             )
 
         self.refuse(sql, [], line)
-
-
-def to_decimal(value):
-    """A numeric column's value as SQLite (float or int) or PostgreSQL (Decimal) gives it."""
-    from decimal import Decimal
-
-    return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -12,21 +12,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from .parsing import MAX_CELL_CHARS, FileError, canonical, text
-from .values import BLANKS, LONGEST_BLANK
+from .values import BLANKS, COUNT_ALIASES, LONGEST_BLANK, MONEY_POWERS
+from .words import header_unit
 
-# Units a header may name in its last brackets, and the factor to the column's own unit.
-MONEY_UNITS = {
-    "万元": Decimal(1),
-    "元": Decimal("0.0001"),
-    "千元": Decimal("0.1"),
-    "亿元": Decimal(10000),
-}
-COUNT_UNITS = {"人": 1, "人数": 1}
-UNIT_IN_BRACKETS = re.compile(r"^(?P<name>.*?)[(（\[【](?P<unit>[^()（）\[\]【】]{1,4})[)）\]】]$")
 # Brackets and listing marks inside a header: 州（市） is 州市, 县（市、区） is 县市区.
 PUNCTUATION = re.compile(r"[\s()（）\[\]【】<>《》、，,.．。:：;；'\"“”‘’*＊#＃/／\\|_\-－—]+")
 
@@ -69,16 +60,6 @@ def header_key(header):
     return PUNCTUATION.sub("", unicodedata.normalize("NFKC", text(header))).lower()
 
 
-def split_unit(header):
-    """(name, unit) of a header whose last brackets name a unit: 上海援助资金（万元） →
-    ("上海援助资金", "万元"); a header without one → (header, None)."""
-    value = unicodedata.normalize("NFKC", text(header)).replace(" ", "")
-    match = UNIT_IN_BRACKETS.match(value)
-    if match and (match["unit"] in MONEY_UNITS or match["unit"] in COUNT_UNITS):
-        return match["name"], match["unit"]
-    return value, None
-
-
 class HeaderNames:
     """Looks a header cell up among a report's columns: {header key: column}."""
 
@@ -89,7 +70,7 @@ class HeaderNames:
         for column in columns:
             for name in (*column.names(), *(aliases or {}).get(column.key, ())):
                 self.lookup.setdefault(header_key(name), column)
-                self.lookup.setdefault(header_key(split_unit(name)[0]), column)
+                self.lookup.setdefault(header_key(header_unit(name)[0]), column)
 
     def match(self, header):
         """(column, unit written) for a header cell, or (None, None)."""
@@ -97,7 +78,7 @@ class HeaderNames:
         if not value or len(value) > 100:
             return None, None
         column = self.lookup.get(header_key(value))
-        name, unit = split_unit(value)
+        name, unit = header_unit(value)
         if column is None:
             column = self.lookup.get(header_key(name))
         if column is None:
@@ -152,13 +133,15 @@ class ColumnReader:
         if column.unit == "万元":
             if unit is None:
                 self.table_remarks.append(("notice", "“%s”列未注明单位，按万元导入" % label))
-            elif unit not in MONEY_UNITS:
+            elif unit not in MONEY_POWERS:
                 raise FileError("“%s”列的单位“%s”不是金额单位，本列须以万元填写。" % (label, unit))
-            elif unit != "万元":
+            elif MONEY_POWERS[unit]:
                 self.table_remarks.append(
                     ("notice", "“%s”列按%s填写，已换算为万元导入" % (label, unit))
                 )
-        elif column.unit is not None and unit is not None and unit not in COUNT_UNITS:
+        elif column.unit is not None and unit not in (None, column.unit):
+            if COUNT_ALIASES.get(unit) == column.unit:
+                return
             raise FileError("“%s”列的单位“%s”与本列的单位“%s”不符。" % (label, unit, column.unit))
 
     def label(self, key):
@@ -203,10 +186,8 @@ class ColumnReader:
                 values[column.key] = None
                 self.cleared.add(column.key)
                 continue
-            self.remarks = []
-            self.unit_here = unit
             try:
-                values[column.key] = column.parse(self, raw, value, values)
+                values[column.key] = self.parse_cell(column, raw, value, unit, values)
             except ValueError as error:
                 errors.append(cell_line(row_number, label, str(error)))
             for level, message in self.remarks:
@@ -214,6 +195,13 @@ class ColumnReader:
         for key, message in self.check(values):
             errors.append(cell_line(row_number, self.label(key), message))
         return values, errors, remarks
+
+    def parse_cell(self, column, raw, value, unit, values):
+        """A cell of `column` read (its notices and warnings in self.remarks); `unit` is the
+        one its header names. Raises ValueError."""
+        self.remarks = []
+        self.unit_here = unit
+        return column.parse(self, raw, value, values)
 
     def check(self, values):
         """(column key, message) for what is wrong across the row's columns; a column

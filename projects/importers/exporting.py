@@ -69,14 +69,14 @@ def xlsx_file(projects):
     if projects is None:
         add_lists(sheet, workbook)
     sheet.append(HEADERS)
-    formats = {index: "@" for index, column in enumerate(COLUMNS) if column.text_format}
+    as_text = {index for index, column in enumerate(COLUMNS) if column.text_format}
 
     def cell(index, value):
         if isinstance(value, datetime.date):
             date_cell = WriteOnlyCell(sheet, value)
             date_cell.number_format = "yyyy-mm-dd"
             return date_cell
-        if index in formats:
+        if index in as_text:
             text_cell = WriteOnlyCell(sheet, xlsx_value(value))
             text_cell.number_format = "@"
             return text_cell
@@ -87,7 +87,7 @@ def xlsx_file(projects):
     if projects is None:
         # The blank rows' code cells, formatted as text before anything is typed in them.
         for _ in range(TEMPLATE_ROWS):
-            sheet.append([cell(i, None) if i in formats else None for i in range(max(formats) + 1)])
+            sheet.append([cell(i, None) if i in as_text else None for i in range(max(as_text) + 1)])
     guide_sheet(workbook, COLUMNS, [column.rule for column in COLUMNS])
     if projects is None:
         county_sheet(workbook)

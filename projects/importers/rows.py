@@ -371,10 +371,6 @@ COLUMNS = [
 HEADERS = [column.header for column in COLUMNS]
 # The Project fields an import writes; everything else on a project is left alone.
 FIELDS = [c.key for c in COLUMNS if c.field]
-# Blank cells keep what is stored; a file's optional columns are written as they hold values.
-WRITTEN = [c for c in COLUMNS if c.field]
-# What the preview shows of a row besides its number and action (code, name, year…).
-PREVIEW = ["code", "name", "year", "county", "shanghai_funds"]
 
 
 class RowReader(ColumnReader):

@@ -53,6 +53,14 @@ class FileReport:
     labels: dict = field(default_factory=dict)
     sheets: list = field(default_factory=list)  # the workbook's sheet names
 
+    def line_prefix(self, sheet_index, several_files):
+        """What starts a line about a row of sheet `sheet_index`: the file's name among
+        several files, the sheet's name among several sheets (孟连县 第4行 …)."""
+        prefix = "%s " % self.name if several_files else ""
+        if len(self.sheets) > 1 and self.sheets[sheet_index]:
+            prefix += "%s " % self.sheets[sheet_index]
+        return prefix
+
 
 @dataclass
 class Report:
@@ -60,13 +68,8 @@ class Report:
     remarks: object = None  # refusals.Remarks: the notices and warnings
 
     def line_prefix(self, index, sheet_index):
-        """What starts a line about a row of file `index`, sheet `sheet_index` (see
-        SheetReading.prefix): the file's name among several, the sheet's among several."""
-        file = self.files[index]
-        prefix = "%s " % file.name if len(self.files) > 1 else ""
-        if len(file.sheets) > 1 and file.sheets[sheet_index]:
-            prefix += "%s " % file.sheets[sheet_index]
-        return prefix
+        """What starts a line about a row of file `index`, sheet `sheet_index`."""
+        return self.files[index].line_prefix(sheet_index, len(self.files) > 1)
 
     def total(self, name):
         return sum(getattr(f, name) for f in self.files)
@@ -211,12 +214,8 @@ class SheetReading:
         self.findings, self.seen, self.file_prefix = findings, seen, prefix
         self.several_sheets = len(workbook.sheets) > 1
 
-    def prefix(self, sheet):
-        """What starts a line about this sheet: the file's name when there are several
-        files, the sheet's name when the workbook has several sheets."""
-        if self.several_sheets and sheet.name:
-            return "%s%s " % (self.file_prefix, sheet.name)
-        return self.file_prefix
+    def prefix(self, sheet_index):
+        return self.file_report.line_prefix(sheet_index, bool(self.file_prefix))
 
     def run(self, files, progress):
         self.files = files
@@ -249,10 +248,10 @@ class SheetReading:
                 result = None
                 for layout in self.layouts:
                     result = result or layout(head, self.names, remembered)
-                result = result or find_table(head, self.names, sheet.merged, remembered)
+                result = result or find_table(head, self.names, remembered)
             except FileError as error:
                 for message in error.messages:
-                    self.findings.error(self.prefix(sheet) + message)
+                    self.findings.error(self.prefix(position) + message)
                 continue
             if result is None:
                 if self.several_sheets:
@@ -274,7 +273,7 @@ class SheetReading:
 
     def read_table(self, files, progress, sheet, sheet_index, rows, table, head_rest):
         """Reads a sheet's table; `sheet_index` is the sheet's place in the workbook's list."""
-        findings, prefix = self.findings, self.prefix(sheet)
+        findings, prefix = self.findings, self.prefix(sheet_index)
         # From here on, a row holds only the cells up to the header's last column.
         rows.width = table.width
         self.file_report.labels = self.file_report.labels or table.labels
@@ -377,10 +376,8 @@ class Sums:
             value = text(raw)
             if not value:
                 continue
-            reader.unit_here = unit
-            reader.remarks = []
             try:
-                stated = column.parse(reader, raw, value, {})
+                stated = reader.parse_cell(column, raw, value, unit, {})
             except ValueError:
                 continue
             if stated != expected[column.key]:

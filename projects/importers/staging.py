@@ -12,13 +12,36 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
-from counties.models import AuditEntry
+from counties.models import AuditEntry, County, Village
+from personnel.models import Cadre
 
-from ..models import ImportBatch, Project, plain
+from ..models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
 from .rows import COLUMNS
 from .running import PREVIEW_ROWS, audit_channel, new_batch
 
 STAGING = "import_staging"
+
+
+def tables():
+    """The names of the tables the import's SQL reads, from the models (format keys)."""
+    return {
+        "project": Project._meta.db_table,
+        "county": County._meta.db_table,
+        "village": Village._meta.db_table,
+        "park": IndustrialPark._meta.db_table,
+        "allocation": FundAllocation._meta.db_table,
+        "fund": Fund._meta.db_table,
+        "project_cadres": Project.cadres.through._meta.db_table,
+        "cadre": Cadre._meta.db_table,
+        "staging": STAGING,
+    }
+
+
+def as_decimal(value):
+    """A numeric column's value as SQLite (float or int) or PostgreSQL (Decimal) gives it."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 # The staged columns: every Project field an import writes, in the columns' order.
 WRITTEN = [column.field for column in COLUMNS if column.field]
 STAGING_TYPES = {column.field: column.staging for column in COLUMNS if column.field}
@@ -65,10 +88,10 @@ OPTIONAL_BY_FIELD = {column.field: column for column in OPTIONAL}
 
 # The preview shows names, not ids: the county and village, new (n…) and stored (o…).
 NAME_JOINS = (
-    " LEFT JOIN counties_county nc ON nc.id = t.county_id"
-    " LEFT JOIN counties_county oc ON oc.id = p.county_id"
-    " LEFT JOIN counties_village nv ON nv.id = {village}"
-    " LEFT JOIN counties_village ov ON ov.id = p.village_id"
+    " LEFT JOIN {county} nc ON nc.id = t.county_id"
+    " LEFT JOIN {county} oc ON oc.id = p.county_id"
+    " LEFT JOIN {village} nv ON nv.id = {new_village}"
+    " LEFT JOIN {village} ov ON ov.id = p.village_id"
 )
 SHOWN = {
     "county_id": ("nc.name", "oc.name"),
@@ -105,7 +128,7 @@ def shown(field, value):
     if field in CHOICES:
         return CHOICES[field].get(value, value)
     if STAGING_TYPES[field] == "numeric":
-        return plain(Decimal(str(value)))
+        return plain(as_decimal(value))
     return str(value)
 
 
@@ -167,11 +190,9 @@ class Staging:
     def compare(self, index, file_report):
         """Counts what the file would create and update; keeps a preview of those rows."""
         joins = (
-            "FROM %s t JOIN counties_county c ON c.id = t.county_id"
-            " LEFT JOIN %s p ON p.code = t.code"
-            " WHERE t.file_index = %%s AND (p.id IS NULL OR %s)"
-            % (STAGING, Project._meta.db_table, self.differs())
-        )
+            "FROM {staging} t LEFT JOIN {project} p ON p.code = t.code"
+            " WHERE t.file_index = %%s AND (p.id IS NULL OR %s)" % self.differs()
+        ).format(**tables())
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT COALESCE(SUM(CASE WHEN p.id IS NULL THEN 1 ELSE 0 END), 0), COUNT(*) "
@@ -181,7 +202,7 @@ class Staging:
             created, changed = cursor.fetchone()
             # Every written column, its new value beside the stored one (for updates).
             shown = ", ".join("%s, %s" % shown_sql(c) for c in WRITTEN)
-            names = NAME_JOINS.format(village=new_value("village_id"))
+            names = NAME_JOINS.format(new_village=new_value("village_id"), **tables())
             cursor.execute(
                 "SELECT t.sheet_index, t.row_number, CASE WHEN p.id IS NULL THEN 1 ELSE 0 END,"
                 " %s "
@@ -273,10 +294,12 @@ class Audit:
             "change",
             self.json(pairs),
             "t.county_id",
-            "FROM %s p JOIN %s t ON p.code = t.code"
-            " JOIN counties_county old ON old.id = p.county_id"
-            " JOIN counties_county new ON new.id = t.county_id"
-            " WHERE t.file_index = %%s AND (%s)" % (Project._meta.db_table, STAGING, differs),
+            (
+                "FROM {project} p JOIN {staging} t ON p.code = t.code"
+                " JOIN {county} old ON old.id = p.county_id"
+                " JOIN {county} new ON new.id = t.county_id"
+            ).format(**tables())
+            + " WHERE t.file_index = %%s AND (%s)" % differs,
         )
 
     def creations_sql(self):
@@ -286,7 +309,6 @@ class Audit:
             "create",
             self.json(pairs),
             "p.county_id",
-            "FROM %s p JOIN counties_county c ON c.id = p.county_id"
-            " WHERE p.import_batch_id = %d AND p.created_at = %%s"
-            % (Project._meta.db_table, self.batch.pk),
+            "FROM {project} p JOIN {county} c ON c.id = p.county_id".format(**tables())
+            + " WHERE p.import_batch_id = %d AND p.created_at = %%s" % self.batch.pk,
         )

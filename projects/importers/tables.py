@@ -10,8 +10,9 @@ here runs once per sheet or on a row's first cells, never on every cell.
 import re
 from dataclasses import dataclass, field
 
-from .columns import HeaderNames, split_unit
+from .columns import HeaderNames
 from .parsing import FileError, text
+from .words import header_unit
 
 # How many leading rows may hold titles and the header.
 HEADER_SEARCH_ROWS = 15
@@ -112,7 +113,7 @@ def read_head(rows, merged=()):
     return head, remembered
 
 
-def find_table(head, names: HeaderNames, merged=(), remembered=None):
+def find_table(head, names: HeaderNames, remembered=None):
     """The report's table in a sheet's first rows (read_head): (Table, the rows after the
     header), or None when no row of them heads the report. Raises FileError for a header
     that is wrong."""
@@ -125,7 +126,7 @@ def find_table(head, names: HeaderNames, merged=(), remembered=None):
         depth = 1
         while depth < HEADER_DEPTH and position + depth < len(head):
             rows = [(n, c) for n, c, _ in head[position : position + depth + 1]]
-            if not adds_to(rows, names, merged):
+            if not adds_to(rows, names):
                 break
             depth += 1
         header_rows = [(n, c) for n, c, _ in head[position : position + depth]]
@@ -156,13 +157,13 @@ def read_column(labels, names):
         column, unit = names.match("".join(labels))
     if unit is None:
         for upper in labels[:-1]:
-            unit = split_unit(upper)[1] or unit
+            unit = header_unit(upper)[1] or unit
         if unit is not None:
-            label = "%s（%s）" % (split_unit(label)[0], unit)
+            label = "%s（%s）" % (header_unit(label)[0], unit)
     return column, unit, label
 
 
-def adds_to(header_rows, names, merged):
+def adds_to(header_rows, names):
     """Whether the last of `header_rows` is one more header row: with it, more columns are
     known, and it holds nothing under a column the rows above name by themselves."""
     above, below = header_rows[:-1], header_rows[-1][1]

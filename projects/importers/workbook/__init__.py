@@ -51,6 +51,7 @@ from .zipparts import check_sizes
 
 __all__ = [
     # The interface
+    "kind_mismatch",
     "open_workbook",
     "sniff",
     "Workbook",
@@ -78,6 +79,15 @@ EXTENSIONS = {
 }
 
 
+def kind_mismatch(found, named):
+    """The FileError for a file whose content (`found`) is not the kind its name or the
+    chosen format says (`named`)."""
+    return FileError(
+        "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
+        % {"found": KINDS[found], "kind": KINDS[named]}
+    )
+
+
 def open_workbook(binary, file_name):
     """The workbook in `binary` (a seekable binary file), of the kind its content shows.
 
@@ -89,10 +99,7 @@ def open_workbook(binary, file_name):
     if named is None:
         raise FileError("不支持的文件类型“%s”：请上传XLSX、XLS、ODS或CSV文件。" % file_name)
     if named != kind:
-        raise FileError(
-            "文件实际是%(found)s文件，而文件名或所选格式是%(kind)s：请改正后重新上传。"
-            % {"found": KINDS[kind], "kind": KINDS[named]}
-        )
+        raise kind_mismatch(kind, named)
     return OPENERS[kind](binary)
 
 
