@@ -27,6 +27,7 @@ from projects.models import (
     IndustrialPark,
     Project,
 )
+from tests.cast import make_cadre, make_project
 
 APPS = {"counties", "personnel", "projects", "indicators"}
 MODELS = sorted(
@@ -45,28 +46,11 @@ def admin_url(model, view, *args):
 def one_of_each(county, district, indicators):
     village = Village.objects.create(name="勐朗村", township="勐朗镇", county=county)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
-    cadre = Cadre.objects.create(
-        name="张伟",
-        gender="male",
-        kind="official",
-        sending_unit="黄浦区发展改革委",
-        post="副县长",
-        county=county,
-        batch=batch,
-        term_start=datetime.date(2023, 7, 1),
-    )
+    cadre = make_cadre(county=county, batch=batch, term_start=datetime.date(2023, 7, 1))
     park = IndustrialPark.objects.create(
         name="澜沧沪滇产业园", county=county, partner_district=district, year_founded=2019
     )
-    project = Project.objects.create(
-        code="2023-LC-001",
-        name="茶叶初制所",
-        county=county,
-        village=village,
-        park=park,
-        category="industry",
-        year=2023,
-    )
+    project = make_project(county=county, village=village, park=park)
     project.cadres.add(cadre)
     fund = Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
     objects = [

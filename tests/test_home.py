@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from counties.models import County
 from personnel.models import Batch, Cadre
 from projects.models import IndustrialPark, Project
+from tests.cast import make_cadre
 from tests.pages import select_options
 
 HOME = reverse("home")
@@ -44,16 +45,7 @@ def two_years(county, this_year):
             shanghai_funds=Decimal(amount),
         )
     for name, end in [("张伟", None), ("李静", datetime.date(last, 12, 31))]:
-        Cadre.objects.create(
-            name=name,
-            gender="male",
-            kind="official",
-            sending_unit="黄浦区",
-            post="副县长",
-            county=county,
-            term_start=datetime.date(last, 1, 1),
-            term_end=end,
-        )
+        make_cadre(name=name, county=county, term_start=datetime.date(last, 1, 1), term_end=end)
     IndustrialPark.objects.create(name="老园区", county=county, year_founded=2019)
     IndustrialPark.objects.create(name="新园区", county=county, year_founded=this_year)
 

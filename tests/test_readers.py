@@ -2,7 +2,6 @@
 录入员 and 系统管理员) with a 数据范围, and superusers. A staff user with no role, an 导入员, or
 a reader without a scope is refused with a Chinese 403 page on every page and export."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -11,8 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains
 
 from counties.models import Scope
-from personnel.models import Cadre
 from projects.models import Fund, IndustrialPark, Project
+from tests.cast import make_cadre
 
 NO_ROLE = "您的账号没有浏览数据的权限（需要“查看者”角色），请联系系统管理员。"
 NO_SCOPE = "您的账号还没有设置数据范围，看不到任何记录，请联系系统管理员。"
@@ -29,15 +28,7 @@ def records(county):
         status="building",
         shanghai_funds=Decimal("10"),
     )
-    cadre = Cadre.objects.create(
-        name="示例干部01",
-        gender="male",
-        kind="official",
-        sending_unit="黄浦区发展改革委",
-        post="副县长",
-        county=county,
-        term_start=datetime.date(2023, 1, 1),
-    )
+    cadre = make_cadre(name="示例干部01", county=county)
     park = IndustrialPark.objects.create(name="澜沧沪滇产业园", county=county, year_founded=2019)
     Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
     return {"project": project, "cadre": cadre, "park": park, "county": county}

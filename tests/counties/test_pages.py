@@ -9,8 +9,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from counties.models import Pairing, ShanghaiDistrict, Village
-from personnel.models import Batch, Cadre
+from personnel.models import Batch
 from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from tests.cast import make_cadre
 
 # Session, user, the county, one query for each of its six lists, and two for the project totals
 # (all years, and by year and category); the scorecard: the year, the county, the indicators,
@@ -72,16 +73,7 @@ def busy_county(county, district):
     Pairing.objects.create(district=minhang, prefecture=county.prefecture, from_year=2021)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
     for name in ("张伟", "李静"):
-        Cadre.objects.create(
-            name=name,
-            gender="male",
-            kind="official",
-            sending_unit="黄浦区发展改革委",
-            post="副县长",
-            county=county,
-            batch=batch,
-            term_start=datetime.date(2020, 1, 1),
-        )
+        make_cadre(name=name, county=county, batch=batch, term_start=datetime.date(2020, 1, 1))
     for name, partner in (("澜沧沪滇产业园", district), ("澜沧茶产业园", minhang)):
         IndustrialPark.objects.create(
             name=name, county=county, partner_district=partner, year_founded=2019

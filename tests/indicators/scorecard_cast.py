@@ -11,8 +11,8 @@ import pytest
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
 from indicators.models import Indicator, IndicatorFigure
-from personnel.models import Cadre
 from projects.models import Fund, IndustrialPark
+from tests.cast import make_cadre
 
 Level = IndicatorFigure.Level
 
@@ -90,29 +90,25 @@ def records_fixture(cast):
     Fund.objects.create(source="social", year=2023, county=cast["menghai"], amount=Decimal("30"))
     Fund.objects.create(source="city", year=2022, county=cast["menghai"], amount=Decimal("999"))
     Fund.objects.create(source="enterprise", year=2023, county=cast["lancang"], amount=Decimal(7))
-    cadre = {"gender": "male", "sending_unit": "示例单位", "post": "副县长"}
-    Cadre.objects.create(
+    make_cadre(
         name="示例干部甲",
         kind="official",
         county=cast["lancang"],
         term_start=datetime.date(2021, 7, 1),
         term_end=datetime.date(2024, 6, 30),
-        **cadre,
     )
-    Cadre.objects.create(
+    make_cadre(
         name="示例干部乙",
         kind="teacher",
         prefecture=cast["puer"],
         term_start=datetime.date(2023, 9, 1),
-        **cadre,
     )
-    Cadre.objects.create(
+    make_cadre(
         name="示例干部丙",
         kind="doctor",
         county=cast["menghai"],
         term_start=datetime.date(2019, 7, 1),
         term_end=datetime.date(2022, 12, 31),  # gone before 2023
-        **cadre,
     )
     IndustrialPark.objects.create(
         name="示例园区甲",

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 
 from counties.models import County, Prefecture
 from personnel.models import Cadre
+from tests.cast import make_cadre
 
 ADD_CADRE = reverse("admin:personnel_cadre_add")
 D = datetime.date(2024, 7, 1)
@@ -54,16 +55,7 @@ def test_admin_accepts_a_one_day_term(admin_client, county):
 
 def test_database_refuses_a_term_that_ends_before_it_starts(county):
     with pytest.raises(IntegrityError, match="cadre_term_in_order"), transaction.atomic():
-        Cadre.objects.create(
-            name="王芳",
-            gender="female",
-            kind="doctor",
-            sending_unit="上海市第六人民医院",
-            post="县人民医院副院长",
-            county=county,
-            term_start=D,
-            term_end=D - DAY,
-        )
+        make_cadre(county=county, term_start=D, term_end=D - DAY)
     assert Cadre.objects.count() == 0
 
 
@@ -86,29 +78,12 @@ def test_database_refuses_a_posting_to_both_or_neither_place(county):
             pytest.raises(IntegrityError, match="cadre_prefecture_xor_county"),
             transaction.atomic(),
         ):
-            Cadre.objects.create(
-                name="王芳",
-                gender="female",
-                kind="doctor",
-                sending_unit="上海市第六人民医院",
-                post="县人民医院副院长",
-                term_start=D,
-                **place,
-            )
+            make_cadre(term_start=D, **place)
     assert Cadre.objects.count() == 0
 
 
 def cadre(name, term_start, term_end=None, **place):
-    return Cadre.objects.create(
-        name=name,
-        gender="male",
-        kind="official",
-        sending_unit="黄浦区发展改革委",
-        post="副县长",
-        term_start=term_start,
-        term_end=term_end,
-        **place,
-    )
+    return make_cadre(name=name, term_start=term_start, term_end=term_end, **place)
 
 
 def test_on_post_counts_both_ends_of_a_term_and_open_terms(county):

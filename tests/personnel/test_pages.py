@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 from counties.models import County, Prefecture
 from personnel.models import Batch, Cadre
 from projects.models import Project
+from tests.cast import make_cadre, make_project
 from tests.pages import html, select_options
 
 LIST = reverse("personnel:list")
@@ -29,14 +30,7 @@ def ludian(db):
 
 
 def cadre(name, term_start, term_end=None, **fields):
-    fields = {
-        "gender": "male",
-        "kind": "official",
-        "sending_unit": "黄浦区发展改革委",
-        "post": "副县长",
-        **fields,
-    }
-    return Cadre.objects.create(name=name, term_start=term_start, term_end=term_end, **fields)
+    return make_cadre(name=name, term_start=term_start, term_end=term_end, **fields)
 
 
 @pytest.fixture
@@ -136,9 +130,8 @@ def test_nonsense_cadre_filters_show_the_error_in_chinese_and_no_rows(user_clien
 def test_cadre_page_lists_the_projects_the_cadre_is_responsible_for(user_client, county):
     zhang = Cadre.objects.get(name="张伟")
     for code in ("2023-LC-001", "2024-LC-001"):
-        Project.objects.create(
-            code=code, name="茶叶初制所", county=county, category="industry", year=int(code[:4])
-        ).cadres.add(zhang)
+        project = make_project(code=code, name="茶叶初制所", county=county, year=int(code[:4]))
+        project.cadres.add(zhang)
 
     response = user_client.get(zhang.get_absolute_url())
 

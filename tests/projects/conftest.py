@@ -2,7 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from projects.models import Fund, FundAllocation, Project
+from projects.models import Fund, FundAllocation
+from tests.cast import make_project
 
 
 @pytest.fixture
@@ -13,9 +14,8 @@ def fund(county):
 
 @pytest.fixture
 def project_a(county):
-    return Project.objects.create(
-        code="2023-LC-001", name="茶叶初制所", county=county, category="industry", year=2023
-    )
+    """2023-LC-001 茶叶初制所, the project of the report row report_files writes by default."""
+    return make_project(county=county)
 
 
 @pytest.fixture

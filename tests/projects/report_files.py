@@ -1,7 +1,9 @@
 """Yearly report files as county offices send them, built in memory.
 
 CSV as bytes in any encoding, line ending and title row; XLSX through openpyxl with real
-number and date cells. The command is run through `call_command`, as an operator runs it.
+number and date cells, in the template's one sheet or in sheets laid out freely
+(`workbook_bytes`). The command is run through `call_command`, as an operator runs it, and
+`stored` reads back the project it wrote.
 """
 
 import csv
@@ -14,6 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.escape import unescape
+
+from projects.models import Project
 
 # The template's columns, written out here rather than imported: the tests pin the format.
 HEADERS = [
@@ -47,6 +51,16 @@ KEYS = [
     "notes",
 ]
 TITLE = "2023年度沪滇协作项目统计表（普洱市）"
+# The required columns alone, as many county sheets hold them.
+SHORT_HEADER = [
+    "项目编号",
+    "项目名称",
+    "年度",
+    "县市区",
+    "项目类别",
+    "项目状态",
+    "上海援助资金（万元）",
+]
 
 # One valid project in the tests' county (conftest: 普洱市 530800, 澜沧拉祜族自治县 530828).
 TEXT_CELLS = {
@@ -124,6 +138,25 @@ def xlsx_bytes(rows, *, header=HEADERS, title=None):
     return buffer.getvalue()
 
 
+def workbook_bytes(*sheets, hidden_sheets=(), hidden_rows=None, merges=None):
+    """A workbook of (sheet name, rows) pairs; rows are lists of cells from A1 down."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for cells in rows:
+            sheet.append(cells)
+        for rows_hidden in (hidden_rows or {}).get(name, ()):
+            sheet.row_dimensions[rows_hidden].hidden = True
+        for merged in (merges or {}).get(name, ()):
+            sheet.merge_cells(merged)
+        if name in hidden_sheets:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def edited_xlsx(content, replacements):
     """The workbook with its sheet XML edited as other programs write it, e.g. a formula with
     Excel's cached full-precision value, or a wrong <dimension>. Each old text must occur."""
@@ -169,6 +202,10 @@ def refused(*paths, **options):
     with pytest.raises(CommandError) as failure:
         call_command("import_yearly_report", *paths, stdout=out, stderr=err, **options)
     return err.getvalue().splitlines(), str(failure.value)
+
+
+def stored(code):
+    return Project.objects.get(code=code)
 
 
 def csv_records(content):

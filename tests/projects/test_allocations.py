@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 
 from counties.models import County
 from projects.models import Fund, FundAllocation, Project
+from tests.cast import make_project
 
 from .post_data import fund_data, project_data
 
@@ -115,9 +116,7 @@ def test_raising_an_allocation_counts_only_the_other_projects(admin_client, allo
 
 @pytest.mark.usefixtures("allocated_60")
 def test_allocation_beyond_fund_is_refused_on_the_allocation_screen(admin_client, county, fund):
-    project_b = Project.objects.create(
-        code="2023-LC-002", name="村组道路硬化", county=county, category="infrastructure", year=2023
-    )
+    project_b = make_project(code="2023-LC-002", name="村组道路硬化", county=county)
     data = {"fund": fund.pk, "project": project_b.pk, "amount": "50", "_save": "保存"}
 
     response = admin_client.post(reverse("admin:projects_fundallocation_add"), data)
@@ -128,9 +127,7 @@ def test_allocation_beyond_fund_is_refused_on_the_allocation_screen(admin_client
 
 @pytest.mark.usefixtures("allocated_60")
 def test_allocation_beyond_fund_is_refused_by_the_database(county, fund):
-    project_b = Project.objects.create(
-        code="2023-LC-002", name="村组道路硬化", county=county, category="infrastructure", year=2023
-    )
+    project_b = make_project(code="2023-LC-002", name="村组道路硬化", county=county)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         FundAllocation.objects.create(fund=fund, project=project_b, amount=Decimal("50"))
@@ -173,9 +170,7 @@ def test_two_allocations_racing_for_the_rest_of_a_fund_cannot_both_be_saved(allo
     """Each of two sessions allocates 30 of the 40 left; the second must wait for the first."""
     county = fund.county
     project_b, project_c = (
-        Project.objects.create(
-            code=code, name="村组道路硬化", county=county, category="infrastructure", year=2023
-        )
+        make_project(code=code, name="村组道路硬化", county=county)
         for code in ("2023-LC-002", "2023-LC-003")
     )
     first_written = threading.Event()

@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 
 from counties.models import County, Village
 from projects.models import Fund, Project
+from tests.cast import make_project
 
 from .post_data import fund_data, project_data
 
@@ -25,13 +26,7 @@ def test_admin_refuses_a_duplicate_project_code(admin_client, project_a):
 
 def test_database_refuses_a_duplicate_project_code(project_a):
     with pytest.raises(IntegrityError, match=r"projects_project[._]code"), transaction.atomic():
-        Project.objects.create(
-            code="2023-LC-001",
-            name="另一个项目",
-            county=project_a.county,
-            category="other",
-            year=2023,
-        )
+        make_project(code="2023-LC-001", name="另一个项目", county=project_a.county)
     assert Project.objects.count() == 1
 
 
@@ -55,12 +50,10 @@ def test_admin_accepts_completion_on_the_start_day(admin_client, county):
 
 def test_database_refuses_end_date_before_start_date(county, project_a):
     with pytest.raises(IntegrityError, match="project_dates_in_order"), transaction.atomic():
-        Project.objects.create(
+        make_project(
             code="2023-LC-002",
             name="村组道路硬化",
             county=county,
-            category="infrastructure",
-            year=2023,
             start_date=datetime.date(2023, 5, 1),
             end_date=datetime.date(2023, 4, 30),
         )
@@ -86,13 +79,8 @@ def test_database_refuses_negative_shanghai_funds(county, project_a):
         pytest.raises(IntegrityError, match="project_shanghai_funds_not_negative"),
         transaction.atomic(),
     ):
-        Project.objects.create(
-            code="2023-LC-002",
-            name="村组道路硬化",
-            county=county,
-            category="infrastructure",
-            year=2023,
-            shanghai_funds=Decimal("-1"),
+        make_project(
+            code="2023-LC-002", name="村组道路硬化", county=county, shanghai_funds=Decimal("-1")
         )
     with (
         pytest.raises(IntegrityError, match="project_shanghai_funds_not_negative"),

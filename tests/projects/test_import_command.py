@@ -16,6 +16,7 @@ from django.utils import timezone
 from counties.models import Scope
 from projects.importers import import_yearly_report
 from projects.models import ImportBatch, Project
+from tests.cast import make_project
 
 from .report_files import (
     csv_bytes,
@@ -182,12 +183,10 @@ def test_a_changed_row_is_updated_and_linked_to_the_new_batch(tmp_path, report_2
 
 
 def test_an_update_leaves_what_the_report_does_not_hold_alone(tmp_path, county):
-    project = Project.objects.create(
+    project = make_project(
         code="2023-LC-001",
         name="茶叶初制所（一期）",
         county=county,
-        category="industry",
-        year=2023,
         description="新建茶叶初制所一座，带动周边农户增收。",
     )
 

@@ -7,6 +7,7 @@ import pytest
 
 from counties.models import County
 from projects.models import ImportBatch, Project
+from tests.cast import make_project
 
 from .report_files import (
     HEADERS,
@@ -222,9 +223,7 @@ def test_a_bad_row_in_the_second_file_keeps_the_first_file_out_too(tmp_path, cou
 
 
 def test_a_bad_last_row_of_1000_writes_nothing_at_all(tmp_path, county):
-    Project.objects.create(
-        code="2023-LC-0001", name="旧名称", county=county, category="other", year=2023
-    )
+    make_project(code="2023-LC-0001", name="旧名称", county=county)
     rows = numbered(1000)
     rows[-1][KEYS.index("county")] = "火星县"
 

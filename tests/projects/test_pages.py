@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
 from personnel.models import Cadre
 from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
+from tests.cast import make_cadre
 from tests.pages import html, project_codes, select_options
 
 LIST = reverse("projects:list")
@@ -371,15 +372,7 @@ def test_project_page_links_its_park_and_cadres(user_client, county):
     lancang = project(
         "2023-LC-001", "茶叶初制所", county, 2023, "industry", "building", "10", park=park
     )
-    cadre = Cadre.objects.create(
-        name="张伟",
-        gender="male",
-        kind="official",
-        sending_unit="黄浦区发展改革委",
-        post="副县长",
-        county=county,
-        term_start=datetime.date(2023, 1, 1),
-    )
+    cadre = make_cadre(name="张伟", kind="official", post="副县长", county=county)
     lancang.cadres.add(cadre)
 
     response = user_client.get(lancang.get_absolute_url())

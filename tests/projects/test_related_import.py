@@ -1,14 +1,13 @@
 """The yearly report carries no park, village, cadre or allocation: an import may not move a
 project to another county while those of the old one point at it."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 
 from counties.models import County, Village
-from personnel.models import Cadre
-from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from projects.models import Fund, FundAllocation, IndustrialPark
+from tests.cast import make_cadre, make_project
 
 from .report_files import csv_bytes, import_files, refused, row, write
 
@@ -30,27 +29,13 @@ def moving(tmp_path, menglian):
 
 @pytest.fixture
 def lancang(county):
-    return Project.objects.create(
-        code="2023-LC-001", name="茶叶初制所", county=county, category="industry", year=2023
-    )
-
-
-def cadre(**place):
-    return Cadre.objects.create(
-        name="李静",
-        gender="female",
-        kind="official",
-        sending_unit="上海市黄浦区",
-        post="挂职副县长",
-        term_start=datetime.date(2023, 1, 1),
-        **place,
-    )
+    return make_project(county=county)
 
 
 def test_import_refuses_moving_a_project_away_from_its_park_and_cadres(moving, lancang, county):
     lancang.park = IndustrialPark.objects.create(name="澜沧园", county=county, year_founded=2020)
     lancang.save()
-    lancang.cadres.add(cadre(county=county))
+    lancang.cadres.add(make_cadre(county=county))
 
     errors, _ = refused(moving, allow_moves=True)
 
@@ -81,7 +66,7 @@ def test_import_refuses_moving_a_project_away_from_its_village_and_allocations(
 def test_import_moves_a_project_whose_cadre_serves_the_whole_prefecture(
     moving, lancang, menglian, prefecture
 ):
-    lancang.cadres.add(cadre(prefecture=prefecture))
+    lancang.cadres.add(make_cadre(prefecture=prefecture))
 
     import_files(moving, allow_moves=True)
 
