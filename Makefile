@@ -52,6 +52,11 @@ check: install
 	SECRET_KEY=check-only ALLOWED_HOSTS=localhost $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-only ALLOWED_HOSTS=localhost $(PY) manage.py check
 
+# The benchmarks (bench/*.py say what each measures); PostgreSQL at BENCH_PG, minutes each.
+bench: install
+	$(PY) bench/import_bench.py --only ours --only ours_xlsx --only copy --db postgresql
+	$(PY) bench/pages_bench.py
+
 # Rebuild fixtures/reference.json from ../shared/data/ (see its SOURCES.md).
 reference:
 	$(PYTHON) fixtures/build_reference.py

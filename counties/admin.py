@@ -1,6 +1,3 @@
-import datetime
-from decimal import Decimal
-
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
@@ -8,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 
+from .audit import audit_value
+from .exports import RegistryExport
 from .models import (
     AuditEntry,
     County,
@@ -17,23 +16,13 @@ from .models import (
     ShanghaiDistrict,
     Village,
     audit_place,
-    scope_filter,
 )
-
-
-def jsonable(value):
-    """A field value as the audit trail stores it: related records by name, amounts exact."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+from .scopes import scope_of
 
 
 def snapshot(obj):
-    """Every field of a record, many-to-many ones included, as the audit trail stores them."""
+    """Every field of a record, many-to-many ones included, as the audit trail stores them
+    (counties/audit.py)."""
     values = {}
     for field in obj._meta.concrete_fields:
         # The entry has its own time; a record's timestamps would only repeat it.
@@ -42,7 +31,7 @@ def snapshot(obj):
             or getattr(field, "auto_now", False)
             or getattr(field, "auto_now_add", False)
         ):
-            values[field.name] = jsonable(getattr(obj, field.name))
+            values[field.name] = audit_value(getattr(obj, field.name))
     if obj.pk:
         for field in obj._meta.many_to_many:
             values[field.name] = sorted(str(item) for item in getattr(obj, field.name).all())
@@ -160,7 +149,7 @@ class ForbiddenOutside:
 
 
 class ScopedAdmin(ForbiddenOutside, NarrowedChoices, AuditedAdmin):
-    """An admin that shows and accepts only records inside the user's scope (scope_filter).
+    """An admin that shows and accepts only records inside the user's scope (counties.scopes).
 
     Lists, autocompletes and foreign-key choices are narrowed; another scope's record
     reached by its URL answers 403.
@@ -170,7 +159,7 @@ class ScopedAdmin(ForbiddenOutside, NarrowedChoices, AuditedAdmin):
     scope_prefecture = None
 
     def scope(self, request):
-        return scope_filter(request.user, self.scope_county, self.scope_prefecture)
+        return scope_of(request.user).q(self.scope_county, self.scope_prefecture)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(self.scope(request))
@@ -186,7 +175,7 @@ from .user_admin import HujinUserAdmin, RoleAdmin, ScopeInline  # noqa: E402, F4
 
 
 @admin.register(Prefecture)
-class PrefectureAdmin(ScopedAdmin):
+class PrefectureAdmin(RegistryExport, ScopedAdmin):
     scope_county = None
     scope_prefecture = "pk"
     list_display = ["code", "name", "division_type", "county_count"]
@@ -202,7 +191,7 @@ class PrefectureAdmin(ScopedAdmin):
 
 
 @admin.register(County)
-class CountyAdmin(ScopedAdmin):
+class CountyAdmin(RegistryExport, ScopedAdmin):
     scope_county = "pk"
 
     list_display = [
@@ -243,13 +232,13 @@ class CountyAdmin(ScopedAdmin):
 
 
 @admin.register(ShanghaiDistrict)
-class ShanghaiDistrictAdmin(AuditedAdmin):
+class ShanghaiDistrictAdmin(RegistryExport, AuditedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Pairing)
-class PairingAdmin(AuditedAdmin):
+class PairingAdmin(RegistryExport, AuditedAdmin):
     list_display = ["district", "prefecture", "county", "from_year", "to_year", "basis"]
     list_filter = ["district", "prefecture", "basis", "from_year"]
     list_select_related = ["district", "prefecture", "county"]
@@ -258,7 +247,7 @@ class PairingAdmin(AuditedAdmin):
 
 
 @admin.register(FormerDivision)
-class FormerDivisionAdmin(AuditedAdmin):
+class FormerDivisionAdmin(RegistryExport, AuditedAdmin):
     """Reference data from the division history; only superusers change it."""
 
     list_display = ["code", "name", "level", "in_use_from", "in_use_until", "current_codes"]
@@ -276,7 +265,7 @@ class FormerDivisionAdmin(AuditedAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(ScopedAdmin):
+class VillageAdmin(RegistryExport, ScopedAdmin):
     list_display = ["name", "township", "county", "is_revitalization_demo", "is_border_xiaokang"]
     list_filter = ["county__prefecture", "is_revitalization_demo", "is_border_xiaokang"]
     list_select_related = ["county"]

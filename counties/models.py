@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .audit import shown
+
 division_code = RegexValidator(r"^\d{6}$", "请输入6位数字的行政区划代码。")
 
 FIRST_YEAR = 1996  # 沪滇对口帮扶始于1996年
@@ -18,6 +20,13 @@ class CodeQuerySet(models.QuerySet):
         return self.get(code=code)
 
 
+class PrefectureQuerySet(CodeQuerySet):
+    def visible_to(self, scope):
+        """The prefectures the scope holds whole (not those whose counties it holds one by
+        one); no join."""
+        return self.filter(scope.q(None, "pk"))
+
+
 class Prefecture(models.Model):
     class Type(models.TextChoices):
         CITY = "地级市", "地级市"
@@ -27,7 +36,7 @@ class Prefecture(models.Model):
     name = models.CharField("名称", max_length=40, unique=True)
     division_type = models.CharField("类型", max_length=8, choices=Type.choices)
 
-    objects = CodeQuerySet.as_manager()
+    objects = PrefectureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "州市"
@@ -45,6 +54,10 @@ class CountyQuerySet(CodeQuerySet):
     def former_poverty(self):
         """The 88 former national poverty counties; no join."""
         return self.filter(is_former_poverty=True)
+
+    def visible_to(self, scope):
+        """The counties inside the scope; no join."""
+        return self.filter(scope.q("pk"))
 
 
 class County(models.Model):
@@ -240,6 +253,12 @@ def moved_from(obj):
     return saved.values_list("county_id", flat=True).first()
 
 
+class VillageQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        """The villages of counties inside the scope; no join."""
+        return self.filter(scope.q())
+
+
 class Village(models.Model):
     name = models.CharField("村名", max_length=40)
     county = models.ForeignKey(
@@ -248,6 +267,8 @@ class Village(models.Model):
     township = models.CharField("乡镇", max_length=40, blank=True)
     is_revitalization_demo = models.BooleanField("乡村振兴示范村", default=False)
     is_border_xiaokang = models.BooleanField("边境小康村", default=False)
+
+    objects = VillageQuerySet.as_manager()
 
     class Meta:
         verbose_name = "村"
@@ -331,29 +352,6 @@ class Scope(models.Model):
         ).values("pk")
 
 
-def scope_filter(user, county="county", prefecture=None):
-    """The one place that turns a user's scope into a filter.
-
-    Keeps rows whose county (the lookup path `county`; "pk" for counties themselves, None
-    for none) is inside the scope and, with `prefecture`, rows of a whole prefecture the
-    scope holds (cadres posted to a prefecture; prefectures themselves with "pk").
-    Superusers and province-wide scopes see everything; a user without a scope, nothing.
-    """
-    if user.is_superuser:
-        return Q()
-    try:
-        scope = user.scope
-    except Scope.DoesNotExist:
-        return Q(pk__in=[])
-    ids = scope.county_ids()
-    if ids is None:
-        return Q()
-    condition = Q(**{"%s__in" % county: ids}) if county else Q(pk__in=[])
-    if prefecture:
-        condition |= Q(**{"%s__in" % prefecture: scope.prefectures.all()})
-    return condition
-
-
 # The records of user administration: their entries are shown to superusers only.
 USER_ADMINISTRATION = [("auth", "user"), ("auth", "group"), ("counties", "scope")]
 
@@ -388,9 +386,7 @@ class AuditEntryQuerySet(models.QuerySet):
         only to superusers. No join."""
         if user.is_superuser:
             return self
-        return self.exclude(user_administration()).filter(
-            scope_filter(user, "county", "prefecture")
-        )
+        return self.exclude(user_administration()).filter(scope_of(user).q("county", "prefecture"))
 
     def outside(self, user):
         """The entries of records outside the user's scope: the complement of visible_to.
@@ -398,7 +394,7 @@ class AuditEntryQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.none()
         users = user_administration()
-        inside = scope_filter(user, "county", "prefecture")
+        inside = scope_of(user).q("county", "prefecture")
         return self.filter(users | ~inside) if inside else self.filter(users)
 
     def for_object(self, obj):
@@ -459,17 +455,19 @@ class AuditEntry(models.Model):
         return "%s %s %s" % (self.at, self.get_action_display(), self.object_repr)
 
     def changed_fields(self):
-        """(field label, before, after) for the fields whose value changed."""
+        """(field label, before, after) for the fields whose value changed, as the history
+        pages show them (counties/audit.py `shown`)."""
         model = self.content_type.model_class()
         rows = []
         for name, (before, after) in self.changes.items():
             if before == after:
                 continue
             try:
-                label = model._meta.get_field(name).verbose_name
+                field = model._meta.get_field(name)
             except FieldDoesNotExist:
-                label = name
-            rows.append((label, before, after))
+                field = None
+            label = field.verbose_name if field is not None else name
+            rows.append((label, shown(field, before), shown(field, after)))
         return rows
 
 
@@ -479,3 +477,6 @@ from .former import (  # noqa: E402, F401
     FormerDivisionQuerySet,
     current_codes_list,
 )
+
+# The request's scope reads the Scope model above, so its module comes last too.
+from .scopes import scope_of  # noqa: E402

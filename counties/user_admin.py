@@ -20,11 +20,11 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .admin import AuditedAdmin, ForbiddenOutside, record, snapshot
-from .models import AuditEntry, County, Prefecture, Scope, ShanghaiDistrict, scope_filter
+from .models import AuditEntry, County, Prefecture, Scope, ShanghaiDistrict
+from .scopes import scope_of
 
 User = get_user_model()
 
@@ -56,19 +56,18 @@ def paired_county_ids(district):
 
 
 class Grants:
-    """What a staff user may hand out on the user screens, read from its own scope through
-    scope_filter: the places inside it, and the roles that do not administer users (all of
-    them for superusers). The users it manages are those it could have set up itself."""
+    """What a staff user may hand out on the user screens, read from its own scope
+    (counties.scopes): the places inside it, and the roles that do not administer users (all
+    of them for superusers). The users it manages are those it could have set up itself."""
 
     def __init__(self, user):
         self.user = user
-        self.everywhere = (
-            user.is_superuser or Scope.objects.filter(user=user, everywhere=True).exists()
-        )
-        self.counties = County.objects.filter(scope_filter(user, "pk"))
-        # Whole prefectures, as scope_filter opens a prefecture's own rows (cadres posted to
+        scope = scope_of(user)
+        self.everywhere = scope.everywhere
+        self.counties = County.objects.visible_to(scope)
+        # Whole prefectures, as the scope opens a prefecture's own rows (cadres posted to
         # it): holding all its counties one by one does not open those.
-        self.prefectures = Prefecture.objects.filter(scope_filter(user, None, "pk"))
+        self.prefectures = Prefecture.objects.visible_to(scope)
         if user.is_superuser:
             self.roles = Group.objects.all()
         else:
@@ -149,9 +148,6 @@ def user_snapshot(user):
     has a password (never the hash)."""
     values = snapshot(user)
     del values["last_login"]  # logging in is not an edit
-    # The form shows and posts whole seconds in local time; finer would be a change each save.
-    joined = timezone.localtime(user.date_joined).replace(microsecond=0)
-    values["date_joined"] = joined.isoformat()
     values["password"] = "已设置" if user.has_usable_password() else "未设置"
     scope = Scope.objects.filter(user=user).first() if user.pk else None
     label = Scope._meta.verbose_name

@@ -9,7 +9,9 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import County, Pairing, Scope, scope_filter
+from .models import County, Pairing
+from .scopes import scope_of
+from .templatetags.money import money
 
 PAGE_SIZES = (10, 50, 100, 200)
 COUNTY_PROJECTS_SHOWN = 20
@@ -27,9 +29,7 @@ def reader_refusal(user):
         return None
     if not user.has_perm(BROWSE_PERMISSION):
         return "您的账号没有浏览数据的权限（需要“查看者”角色），请联系系统管理员。"
-    try:
-        user.scope  # noqa: B018 cached on the user: scope_filter() reads it again for free
-    except Scope.DoesNotExist:
+    if scope_of(user).nothing:  # kept on the user: the page's filters read it again for free
         return "您的账号还没有设置数据范围，看不到任何记录，请联系系统管理员。"
     return None
 
@@ -61,20 +61,12 @@ class ReaderRequiredMixin:
 
 
 class ScopedMixin(ReaderRequiredMixin):
-    """Only the records inside the user's scope (counties.models.scope_filter): lists leave
-    the others out, and a detail page of another scope's record is a 404. Only readers get
-    that far (ReaderRequiredMixin)."""
-
-    scope_county = "county"
-    scope_prefecture = None
+    """Only the records inside the user's scope (the queryset's visible_to): lists leave the
+    others out, and a detail page of another scope's record is a 404. Only readers get that
+    far (ReaderRequiredMixin)."""
 
     def get_queryset(self):
-        user = self.request.user
-        return (
-            super()
-            .get_queryset()
-            .filter(scope_filter(user, self.scope_county, self.scope_prefecture))
-        )
+        return super().get_queryset().visible_to(scope_of(self.request.user))
 
 
 class FilteredListMixin(ScopedMixin):
@@ -154,7 +146,7 @@ def in_words(field, value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
+        return money(value)
     if isinstance(field, forms.ChoiceField):
         return str(dict(field.choices).get(value, value))
     return str(value)
@@ -183,7 +175,6 @@ def sum_cells(cells):
 
 
 class CountyListView(ScopedMixin, ListView):
-    scope_county = "pk"
     queryset = County.objects.select_related("prefecture").order_by("prefecture__code", "code")
     template_name = "counties/county_list.html"
 
@@ -198,16 +189,14 @@ class CountyDetailView(ScopedMixin, DetailView):
     """
 
     queryset = County.objects.select_related("prefecture")
-    scope_county = "pk"
     slug_field = slug_url_kwarg = "code"
     template_name = "counties/county_detail.html"
 
     def get_context_data(self, **kwargs):
         # The county is inside the user's scope, and so is what is registered in it; every
         # list goes through the scope all the same, as on the other pages.
-        county, user = self.object, self.request.user
-        in_scope = scope_filter(user)
-        projects = county.projects.filter(in_scope)
+        county, scope = self.object, scope_of(self.request.user)
+        projects = county.projects.visible_to(scope)
         by_year = projects.values("year", "category").annotate(
             count=Count("pk"), total=Sum("shanghai_funds")
         )
@@ -218,11 +207,11 @@ class CountyDetailView(ScopedMixin, DetailView):
             projects=projects.with_place().order_by("-year", "code")[:COUNTY_PROJECTS_SHOWN],
             project_totals=projects.aggregate(count=Count("pk"), total=Sum("shanghai_funds")),
             by_year=year_category_table(list(by_year.order_by()), projects.model.Category.choices),
-            funds=county.funds.filter(in_scope).with_allocated().order_by("-year", "source"),
-            cadres=county.cadres.filter(scope_filter(user, prefecture="prefecture"))
+            funds=county.funds.visible_to(scope).with_allocated().order_by("-year", "source"),
+            cadres=county.cadres.visible_to(scope)
             .on_post(timezone.localdate())
             .select_related("batch"),
-            parks=county.parks.filter(in_scope).select_related("partner_district"),
-            villages=county.villages.filter(in_scope),
+            parks=county.parks.visible_to(scope).select_related("partner_district"),
+            villages=county.villages.visible_to(scope),
             **kwargs,
         )

@@ -4,6 +4,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from counties.admin import AuditedAdmin, ScopedAdmin
+from counties.exports import RegistryExport
+from counties.scopes import scope_of
 from projects.admin import ReportImportMixin
 from projects.models import plain
 
@@ -13,7 +15,7 @@ from .resources import IndicatorReportResource
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedAdmin):
+class IndicatorAdmin(RegistryExport, AuditedAdmin):
     """The catalogue; by the roles' permissions only 系统管理员 may change it."""
 
     list_display = ["position", "code", "name", "unit", "group", "parent"]
@@ -25,7 +27,7 @@ class IndicatorAdmin(AuditedAdmin):
 
 
 @admin.register(IndicatorFigure)
-class IndicatorFigureAdmin(ReportImportMixin, ScopedAdmin):
+class IndicatorFigureAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
     # County figures by county, prefecture figures by prefecture; province and pairing
     # figures match neither, so only province-wide users see them.
     scope_prefecture = "prefecture"
@@ -61,10 +63,12 @@ class IndicatorFigureAdmin(ReportImportMixin, ScopedAdmin):
     form = IndicatorFigureForm
     resource_classes = [IndicatorReportResource]
     import_template_name = "admin/indicators/indicatorfigure/import.html"
+    # Both buttons, 导入 and 导出 (ImportMixin's template has only the first).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user  # a class made for this request by modelform_factory
+        form.scope = scope_of(request.user)  # a class made for this request by modelform_factory
         return form
 
     def get_queryset(self, request):

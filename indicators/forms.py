@@ -1,16 +1,15 @@
 from django import forms
 
-from counties.models import scope_filter
-
 from .models import IndicatorFigure
 
 
 class IndicatorFigureForm(forms.ModelForm):
     """A figure in the admin. The place choices are narrowed to the user's scope already;
     figures of the province or of a pairing belong to no county, so they are for users whose
-    scope is the whole province, as in the import. `user` is set per request by the admin."""
+    scope is the whole province, as in the import. `scope` (the user's, counties.scopes) is
+    set per request by the admin."""
 
-    user = None
+    scope = None
 
     class Meta:
         model = IndicatorFigure
@@ -29,7 +28,7 @@ class IndicatorFigureForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         level = cleaned.get("level")
-        scoped = self.user is not None and scope_filter(self.user, "pk")
+        scoped = self.scope is not None and not self.scope.everywhere
         if scoped and level in (IndicatorFigure.Level.PROVINCE, IndicatorFigure.Level.PAIRING):
             self.add_error("level", "全省和上海区结对的指标须由数据范围为全省的用户录入。")
         return cleaned

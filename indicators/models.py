@@ -81,6 +81,11 @@ class IndicatorFigureQuerySet(models.QuerySet):
         """Joins the indicator and the place for display."""
         return self.select_related("indicator", "prefecture", "county__prefecture", "district")
 
+    def visible_to(self, scope):
+        """Figures of counties inside the scope and of prefectures it holds whole; those of
+        the province and of pairings only with a province-wide scope. No join."""
+        return self.filter(scope.q(prefecture="prefecture"))
+
 
 class IndicatorFigure(models.Model):
     """The target and result of one indicator, one year, one place."""

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q, Sum
 
-from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, scope_filter
+from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
 from personnel.models import Cadre
 from projects.models import ZERO, Fund, IndustrialPark
 
@@ -120,16 +120,16 @@ COUNTED_FROM = {
 class Ledger:
     """One year's targets, results and counted records inside a user's scope.
 
-    The places are those inside the user's scope (counties.models.scope_filter): a county
+    The places are those inside the scope (counties.scopes, scope_of(user)): a county
     when the scope holds it, a prefecture when it holds all its counties, the province and
     the districts' pairings only with a province-wide scope. With `county`, only that county
     is loaded (its page needs nothing else).
     """
 
-    def __init__(self, year, user, county=None):
+    def __init__(self, year, scope, county=None):
         self.year = year
-        counties = County.objects.filter(scope_filter(user, "pk")).select_related("prefecture")
-        self.everything = scope_filter(user, "pk") == Q()
+        counties = County.objects.visible_to(scope).select_related("prefecture")
+        self.everything = scope.everywhere
         if county is not None:
             # One county's page: load that county only, as a user scoped to it would.
             counties, self.everything = counties.filter(pk=county.pk), False

@@ -14,7 +14,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from counties.models import scope_filter
+from counties.scopes import scope_of
+from counties.templatetags.money import money
 from counties.views import reader_required
 from projects.forms import year_field
 from projects.importers.exporting import safe_row, saved
@@ -40,23 +41,18 @@ class DashboardForm(forms.Form):
     year = year_field()
     place = forms.CharField(label="地点", required=False, max_length=12)
 
-    def chosen(self, today, user):
+    def chosen(self, today, scope):
         """(year, place code): the valid ones asked for, else the latest year and no place."""
         self.is_valid()  # cleaned_data keeps the valid fields of an invalid form
         cleaned = getattr(self, "cleaned_data", {})
-        return cleaned.get("year") or default_year(today, user), cleaned.get("place") or ""
+        return cleaned.get("year") or default_year(today, scope), cleaned.get("place") or ""
 
 
-def visible_figures(user):
-    """The indicator figures of places inside the user's scope; no join."""
-    return IndicatorFigure.objects.filter(scope_filter(user, prefecture="prefecture"))
-
-
-def default_year(today, user):
-    """The latest year with figures in the user's scope up to this one: the dashboard opens
-    on something to read."""
+def default_year(today, scope):
+    """The latest year with figures in the scope up to this one: the dashboard opens on
+    something to read."""
     latest = (
-        visible_figures(user)
+        IndicatorFigure.objects.visible_to(scope)
         .filter(year__lte=today.year)
         .order_by("-year")
         .values_list("year", flat=True)
@@ -93,19 +89,20 @@ def find_place(ledger, code):
 def dashboard(request):
     today = timezone.localdate()
     form = DashboardForm(request.GET or None)
-    year, code = form.chosen(today, request.user)
-    ledger = Ledger(year, request.user)
+    scope = scope_of(request.user)
+    year, code = form.chosen(today, scope)
+    ledger = Ledger(year, scope)
     place = find_place(ledger, code)
     lines = ledger.scorecard(place)
     by_code = {line.indicator.code: line for line in lines}
-    projects = ProjectMoney(request.user, ledger, place)
+    projects = ProjectMoney(scope, ledger, place)
     return render(
         request,
         "indicators/dashboard.html",
         {
             "form": form,
             "year": year,
-            "years": year_choices(request.user, today, year),
+            "years": year_choices(scope, today, year),
             "place": place,
             "place_code": place.obj.code if place.obj else "",
             "place_options": place_options(ledger),
@@ -131,10 +128,10 @@ def is_headline(line):
     return line.indicator.parent_id is None and line.result is not None
 
 
-def year_choices(user, today, chosen):
-    """The years with figures or projects in the user's scope, this year and the one shown."""
-    figures = visible_figures(user)
-    projects = Project.objects.filter(scope_filter(user))
+def year_choices(scope, today, chosen):
+    """The years with figures or projects in the scope, this year and the one shown."""
+    figures = IndicatorFigure.objects.visible_to(scope)
+    projects = Project.objects.visible_to(scope)
     years = set(figures.values_list("year", flat=True).distinct().order_by())
     years |= set(projects.values_list("year", flat=True).distinct().order_by())
     years |= {today.year, chosen}
@@ -148,10 +145,10 @@ class ProjectMoney:
     """The year's Shanghai aid in projects at the place: by part, by category, and by year
     (with the money the funds brought) — three grouped queries."""
 
-    def __init__(self, user, ledger, place):
+    def __init__(self, scope, ledger, place):
         # The province needs no list of its counties: the scope is filter enough.
         within = Q() if place.level == Level.PROVINCE else Q(county__in=ledger.county_ids(place))
-        projects = Project.objects.filter(scope_filter(user), within)
+        projects = Project.objects.visible_to(scope).filter(within)
         rows = list(
             projects.for_year(ledger.year)
             .values("county", "category")
@@ -187,8 +184,8 @@ class ProjectMoney:
             .values_list("year", "total")
         )
         fund_years = dict(
-            Fund.objects.filter(
-                scope_filter(user),
+            Fund.objects.visible_to(scope)
+            .filter(
                 within,
                 year__gte=first,
                 year__lte=ledger.year,
@@ -210,9 +207,9 @@ def parts_table(ledger, place, projects):
     """One row per part of the place: its projects and its headline indicators."""
     headline = [ledger.indicator(code) for code in HEADLINE]
     rows = []
-    for part, (money, count) in projects.parts.items():
+    for part, (amount, count) in projects.parts.items():
         lines = [ledger.line(indicator, part) for indicator in headline]
-        rows.append({"place": part, "money": money, "count": count, "lines": lines})
+        rows.append({"place": part, "money": amount, "count": count, "lines": lines})
     return {"indicators": headline, "rows": rows}
 
 
@@ -245,7 +242,7 @@ def bar_chart(rows, series, unit="", reference=None, text=None, skip_zero=False)
     With `skip_zero`, rows that are all zero are left out of the drawing (they stay in the
     table beside it): sixteen prefectures of which three have money read better as three bars.
     """
-    text = text or number
+    text = text or money
     chart = Chart(rows, series, unit, reference)
     values = [v for _, vs in rows for v in vs if v is not None]
     largest = max([*values, reference or 0, Decimal(0)])
@@ -301,11 +298,6 @@ def labour_chart(by_code):
     return bar_chart(rows, ["就业人数", "其中脱贫人口"], "人")
 
 
-def number(value):
-    """An amount with thousands separators and no trailing zeros: 180,110 or 1,220.5."""
-    return f"{value.normalize():,f}" if isinstance(value, Decimal) else f"{value:,}"
-
-
 def percent(value):
     return "%s%%" % value
 
@@ -335,8 +327,9 @@ def dashboard_export(request):
     from openpyxl import Workbook
 
     form = DashboardForm(request.GET or None)
-    year, code = form.chosen(timezone.localdate(), request.user)
-    ledger = Ledger(year, request.user)
+    scope = scope_of(request.user)
+    year, code = form.chosen(timezone.localdate(), scope)
+    ledger = Ledger(year, scope)
     place = find_place(ledger, code)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("%d年协作指标" % year)

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.db.models import Count
 
 from counties.admin import AuditedAdmin, ScopedAdmin
+from counties.exports import RegistryExport
 
 from .models import Batch, Cadre, ExchangePosting
 
 
 @admin.register(Batch)
-class BatchAdmin(AuditedAdmin):
+class BatchAdmin(RegistryExport, AuditedAdmin):
     list_display = ["__str__", "number", "start_year", "end_year", "cadre_count"]
     search_fields = ["number"]
 
@@ -20,7 +21,7 @@ class BatchAdmin(AuditedAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdmin):
+class CadreAdmin(RegistryExport, ScopedAdmin):
     scope_prefecture = "prefecture"
 
     list_display = [
@@ -48,7 +49,7 @@ class CadreAdmin(ScopedAdmin):
 
 
 @admin.register(ExchangePosting)
-class ExchangePostingAdmin(ScopedAdmin):
+class ExchangePostingAdmin(RegistryExport, ScopedAdmin):
     list_display = [
         "name",
         "direction",

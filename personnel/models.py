@@ -44,6 +44,11 @@ class CadreQuerySet(models.QuerySet):
         """Joins county, its prefecture, the prefecture posting and the batch."""
         return self.select_related("county__prefecture", "prefecture", "batch")
 
+    def visible_to(self, scope):
+        """Cadres posted to a county inside the scope or to a prefecture it holds whole; no
+        join."""
+        return self.filter(scope.q(prefecture="prefecture"))
+
 
 class Cadre(models.Model):
     """A Shanghai cadre or professional sent to serve in Yunnan (援滇干部人才)."""

@@ -8,7 +8,8 @@ from django.utils.http import content_disposition_header
 from import_export.admin import ImportMixin
 
 from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
-from counties.models import scope_filter
+from counties.exports import RegistryExport
+from counties.scopes import scope_of
 
 from .forms import ProjectAdminForm, ReportConfirmForm, ReportImportForm
 from .importers import RollbackRefused, rollback_batch
@@ -180,11 +181,11 @@ class AllocationInline(ScopedInline):
 
     def get_queryset(self, request):
         # Allocations of funds outside the user's scope are neither shown nor touched.
-        return super().get_queryset(request).filter(scope_filter(request.user, "fund__county"))
+        return super().get_queryset(request).visible_to(scope_of(request.user))
 
 
 @admin.register(Project)
-class ProjectAdmin(ReportImportMixin, ScopedAdmin):
+class ProjectAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
     list_display = [
         "code",
         "name",
@@ -214,7 +215,7 @@ class ProjectAdmin(ReportImportMixin, ScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user  # a class made for this request by modelform_factory
+        form.scope = scope_of(request.user)  # a class made for this request by modelform_factory
         return form
 
     @admin.display(description="上海援助资金（万元）", ordering="shanghai_funds")
@@ -223,10 +224,12 @@ class ProjectAdmin(ReportImportMixin, ScopedAdmin):
 
     resource_classes = [YearlyReportResource]
     import_template_name = "admin/projects/project/import.html"
+    # Both buttons, 导入 and 导出 (ImportMixin's template has only the first).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedAdmin):
+class FundAdmin(RegistryExport, ScopedAdmin):
     list_display = ["__str__", "source", "year", "county", "amount", "allocated", "remaining"]
     list_filter = ["source", "year", "county__prefecture", "county"]
     list_select_related = ["county"]
@@ -249,12 +252,12 @@ class FundAdmin(ScopedAdmin):
 
 
 @admin.register(FundAllocation)
-class FundAllocationAdmin(ScopedAdmin):
+class FundAllocationAdmin(RegistryExport, ScopedAdmin):
     scope_county = "project__county"
 
     def scope(self, request):
         # Both ends inside the scope: the project's county and the fund's.
-        return super().scope(request) & scope_filter(request.user, "fund__county")
+        return super().scope(request) & scope_of(request.user).q("fund__county")
 
     list_display = ["fund", "project", "amount"]
     list_filter = ["fund__source", "fund__year", "fund__county__prefecture"]
@@ -264,7 +267,7 @@ class FundAllocationAdmin(ScopedAdmin):
 
 
 @admin.register(IndustrialPark)
-class IndustrialParkAdmin(ScopedAdmin):
+class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
     list_display = [
         "name",
         "county",
@@ -289,10 +292,11 @@ class IndustrialParkAdmin(ScopedAdmin):
 
 @admin.register(HeaderAlias)
 class HeaderAliasAdmin(AuditedAdmin):
-    """Headers the yearly report import reads as one of its columns, taught by staff."""
+    """Headers a report import reads as one of its columns, taught by staff."""
 
-    list_display = ["header", "column", "note"]
-    list_filter = ["column"]
+    list_display = ["header", "column", "report", "note"]
+    list_filter = ["report", "column"]
+    fields = ["report", "column", "header", "note"]
     search_fields = ["header", "note"]
 
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from counties.filters import YEAR_ERROR
-from counties.models import FIRST_YEAR, LAST_YEAR, scope_filter
+from counties.models import FIRST_YEAR, LAST_YEAR
 from personnel.models import Cadre
 
 from .importers import FileError
@@ -25,15 +25,15 @@ def year_field():
 
 
 class YearForm(forms.Form):
-    """The landing page's year picker: the years that have projects in the user's scope,
-    this year, and the one asked for."""
+    """The landing page's year picker: the years that have projects in the scope (the
+    user's, counties.scopes), this year, and the one asked for."""
 
     year = year_field()
 
-    def __init__(self, *args, today, user, **kwargs):
+    def __init__(self, *args, today, scope, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        projects = Project.objects.filter(scope_filter(user))
+        projects = Project.objects.visible_to(scope)
         years = set(projects.values_list("year", flat=True).distinct().order_by())
         years.add(today.year)
         if self.is_valid() and self.cleaned_data["year"]:
@@ -125,9 +125,10 @@ class ProjectAdminForm(forms.ModelForm):
     """A project in the admin. Its cadres must serve its county (cadres_elsewhere(); a
     many-to-many field is set after the model's clean(), so the form checks them). The cadre
     choices hold only the user's scope (NarrowedChoices); the project's cadres outside it are
-    neither shown nor dropped, but kept as they are. `user` is set per request by the admin."""
+    neither shown nor dropped, but kept as they are. `scope` (the user's, counties.scopes)
+    is set per request by the admin."""
 
-    user = None
+    scope = None
 
     class Meta:
         model = Project
@@ -156,9 +157,9 @@ class ProjectAdminForm(forms.ModelForm):
         if cadres is None:
             return cleaned
         hidden = Cadre.objects.none()
-        in_scope = scope_filter(self.user, prefecture="prefecture") if self.user else Q()
-        if self.instance.pk and in_scope:
-            hidden = self.instance.cadres.exclude(in_scope)
+        if self.instance.pk and self.scope is not None and not self.scope.everywhere:
+            visible = Cadre.objects.visible_to(self.scope)
+            hidden = self.instance.cadres.exclude(pk__in=visible.values("pk"))
             cleaned["cadres"] = Cadre.objects.filter(Q(pk__in=cadres) | Q(pk__in=hidden))
         if county is None:
             return cleaned

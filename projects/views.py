@@ -8,7 +8,8 @@ from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from counties.models import AuditEntry, Pairing, scope_filter
+from counties.models import AuditEntry, Pairing
+from counties.scopes import scope_of
 from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
 from personnel.models import Cadre
 
@@ -30,8 +31,8 @@ class HomeView(ReaderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        user = self.request.user
-        form = YearForm(self.request.GET or None, today=today, user=user)
+        scope = scope_of(self.request.user)
+        form = YearForm(self.request.GET or None, today=today, scope=scope)
         year = form.chosen_year()
         # A past year's cadres are those on post at its end; this year's, those on post today.
         on_post = min(today, datetime.date(year, 12, 31))
@@ -39,13 +40,11 @@ class HomeView(ReaderRequiredMixin, TemplateView):
             form=form,
             year=year,
             on_post=on_post,
-            projects=Project.objects.filter(scope_filter(user))
+            projects=Project.objects.visible_to(scope)
             .for_year(year)
             .aggregate(count=Count("pk"), shanghai_funds=money_total("shanghai_funds")),
-            cadres=Cadre.objects.filter(scope_filter(user, prefecture="prefecture"))
-            .on_post(on_post)
-            .count(),
-            parks=IndustrialPark.objects.filter(scope_filter(user), year_founded__lte=year).count(),
+            cadres=Cadre.objects.visible_to(scope).on_post(on_post).count(),
+            parks=IndustrialPark.objects.visible_to(scope).filter(year_founded__lte=year).count(),
             **kwargs,
         )
 
@@ -67,9 +66,9 @@ class ProjectDetailView(ScopedMixin, DetailView):
         # too, so that the page names no record whose own page the user may not open: a
         # cadre posted to the prefecture is outside a county's scope, and records entered
         # before the links were checked (Project.clean) may be anywhere.
-        project, user = self.object, self.request.user
+        project, scope = self.object, scope_of(self.request.user)
         allocations = (
-            project.allocations.filter(scope_filter(user, "fund__county"))
+            project.allocations.visible_to(scope)
             .select_related("fund")
             .order_by("fund__source", "-fund__year", "pk")
         )
@@ -77,10 +76,10 @@ class ProjectDetailView(ScopedMixin, DetailView):
             allocations=allocations,
             by_source=sum_by_source(allocations),
             partners=partner_districts(project),
-            cadres=project.cadres.with_place().filter(scope_filter(user, prefecture="prefecture")),
-            park=in_scope(user, project.park),
-            village=in_scope(user, project.village),
-            history=history_in_scope(project, user),
+            cadres=project.cadres.with_place().visible_to(scope),
+            park=in_scope(scope, project.park),
+            village=in_scope(scope, project.village),
+            history=history_in_scope(project, scope),
             **kwargs,
         )
 
@@ -88,18 +87,16 @@ class ProjectDetailView(ScopedMixin, DetailView):
 HISTORY_SHOWN = 20
 
 
-def in_scope(user, record):
-    """The record (a park or village) when its county is inside the user's scope, else None;
+def in_scope(scope, record):
+    """The record (a park or village) when its county is inside the scope, else None;
     one query when the scope is not the whole province."""
-    condition = scope_filter(user)
-    if record is None or not condition:
+    if record is None or scope.everywhere:
         return record
-    return (
-        record if type(record)._default_manager.filter(condition, pk=record.pk).exists() else None
-    )
+    visible = type(record)._default_manager.visible_to(scope)
+    return record if visible.filter(pk=record.pk).exists() else None
 
 
-def history_in_scope(project, user):
+def history_in_scope(project, scope):
     """The project's latest audit entries. A change of its cadres names them: those outside
     the user's scope are counted instead ("另2名数据范围以外的干部"); one query for all."""
     entries = list(AuditEntry.objects.for_object(project)[:HISTORY_SHOWN])
@@ -108,7 +105,7 @@ def history_in_scope(project, user):
         return entries
     # The audit trail names a cadre as str(cadre), "姓名（类别）".
     names = {name.rsplit("（", 1)[0] for name in named}
-    cadres = Cadre.objects.filter(scope_filter(user, prefecture="prefecture"), name__in=names)
+    cadres = Cadre.objects.visible_to(scope).filter(name__in=names)
     visible = {str(cadre) for cadre in cadres}
     for entry in entries:
         if "cadres" in entry.changes:
@@ -163,7 +160,7 @@ class ParkDetailView(ScopedMixin, DetailView):
     template_name = "projects/park_detail.html"
 
     def get_context_data(self, **kwargs):
-        projects = self.object.projects.filter(scope_filter(self.request.user))
+        projects = self.object.projects.visible_to(scope_of(self.request.user))
         projects = projects.with_place().order_by("-year", "code")
         return super().get_context_data(projects=projects, **kwargs)
 
@@ -185,7 +182,7 @@ class FundListView(FilteredListMixin, FilterView):
 @reader_required
 def export(request, fmt):
     """The filtered project list in the yearly report format (CSV or XLSX); imports back as is."""
-    projects = Project.objects.with_place().filter(scope_filter(request.user))
+    projects = Project.objects.with_place().visible_to(scope_of(request.user))
     filterset = ProjectFilter(request.GET, queryset=projects)
     if not filterset.is_valid():
         problems = "；".join(

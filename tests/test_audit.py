@@ -247,7 +247,7 @@ def test_only_an_administrator_may_undo(tmp_path, client, django_user_model, cou
 def test_undoing_a_batch_recorded_before_the_village_column_keeps_the_village(
     tmp_path, admin_user, project
 ):
-    """Audit entries of imports from before 村 was a column hold no village_id: the undo
+    """Audit entries of imports from before 村 was a column hold no village: the undo
     keeps the stored village instead of failing or clearing it."""
     from counties.models import Village
 
@@ -255,7 +255,7 @@ def test_undoing_a_batch_recorded_before_the_village_column_keeps_the_village(
     Project.objects.filter(pk=project.pk).update(village=village)
     batch = run_import(tmp_path, "a.csv", "LC-001,茶叶精制厂,2023,530828,产业发展,计划,0\n")
     entry = AuditEntry.objects.get(import_batch_id=batch.pk)
-    del entry.changes["village_id"]
+    del entry.changes["village"]
     entry.save(update_fields=["changes"])
 
     assert rollback_batch(batch=batch, user=admin_user) == (1, 0)

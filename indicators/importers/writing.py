@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from counties.audit import audit_value, reference
 from counties.models import AuditEntry
 from projects.importers.refusals import Findings
 from projects.importers.running import (
@@ -24,7 +25,7 @@ from projects.importers.running import (
     sources,
     validate,
 )
-from projects.models import ImportBatch, plain
+from projects.models import HeaderAlias, ImportBatch, plain
 
 from ..models import IndicatorFigure
 from . import wide
@@ -66,16 +67,17 @@ def import_indicator_report(
     rows = [[] for _ in files]
     findings = Findings(refusal)
     report.remarks = findings.remarks
-    validate(
+    for row in validate(
         files,
         report,
         progress,
         columns=COLUMNS,
         reader=reader,
-        keep=lambda index, sheet, number, values, cleared: rows[index].append((number, values)),
         findings=findings,
+        aliases=HeaderAlias.objects.by_column(ImportBatch.Kind.INDICATOR_REPORT),
         layouts=[wide.layout(catalogue)],
-    )
+    ):
+        rows[row.file_index].append((row.number, row.values))
 
     def work():
         stored = stored_figures({values["year"] for file in rows for _, values in file})
@@ -222,17 +224,15 @@ def write(plan, file_report, user, channel):
 
 
 def created_changes(figure, values):
-    """A new figure's audit changes: every field from None, places as "code name" (how the
-    project import writes a county), the indicator by its code and name."""
-    indicator = values["indicator"]
+    """A new figure's audit changes: every field from None (counties/audit.py)."""
     changes = {
-        "indicator": [None, "%s %s" % (indicator.code, indicator.name)],
+        "indicator": [None, reference(values["indicator"])],
         "year": [None, figure.year],
         "level": [None, figure.level],
     }
     place = PLACE_FIELD[figure.level]
     if place:
-        changes[place] = [None, "%s %s" % (values["place"].code, values["place"].name)]
+        changes[place] = [None, reference(values["place"])]
     for name in KEPT:
         changes[name] = [None, audit_value(getattr(figure, name))]
     return changes
@@ -241,13 +241,6 @@ def created_changes(figure, values):
 def figure_repr(values):
     """str(figure), from the row's values rather than a query per figure."""
     return "%s年 %s %s" % (values["year"], place_name(values["place"]), values["indicator"].name)
-
-
-def audit_value(value):
-    """A value as the audit trail holds it: amounts as exact text (as admin edits do)."""
-    if value is None or isinstance(value, str):
-        return value
-    return plain(value)
 
 
 def shown(number):

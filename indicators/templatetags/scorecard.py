@@ -3,25 +3,33 @@
 from django import template
 from django.utils import timezone
 
+from counties.scopes import scope_of
+from counties.templatetags.money import money
+
 from ..models import IndicatorFigure
 from ..scorecard import Ledger, Place
-from ..views import default_year, number
+from ..views import default_year
 
 register = template.Library()
 
 
 @register.filter(name="number")
 def number_filter(value):
-    """180110.0000 → 180,110; None → —."""
-    return "—" if value is None or value == "" else number(value)
+    """An indicator's figure, whatever its unit: 180110.0000 → 180,110; None → —.
+
+    Figures are kept at the money precision (IndicatorFigure.target, .result), and those in
+    万元 are amounts: they are written as every amount is, by counties.templatetags.money.
+    """
+    return money(value)
 
 
 @register.inclusion_tag("indicators/county_scorecard.html", takes_context=True)
 def county_scorecard(context, county):
     """The county's targets and results for the latest year with figures (the county page)."""
     request = context["request"]
-    year = default_year(timezone.localdate(), request.user)
-    ledger = Ledger(year, request.user, county=county)
+    scope = scope_of(request.user)
+    year = default_year(timezone.localdate(), scope)
+    ledger = Ledger(year, scope, county=county)
     place = Place(IndicatorFigure.Level.COUNTY, county)
     lines = [line for line in ledger.scorecard(place) if shown(line)]
     return {"lines": lines, "year": year, "place": place, "request": request}

@@ -3,34 +3,20 @@ and what every XLSX hujin writes shares: safe cells, the 填写说明 sheet, the
 
 import csv
 import datetime
-import re
 import tempfile
 
-from ..models import plain
-from .parsing import neutralise
+# Safe cells are counties' (every app writes files); the old names still import from here.
+from counties.cells import ESCAPED, csv_text, xlsx_value  # noqa: F401
+
 from .rows import COLUMNS, HEADERS
 
 CSV_CHUNK = 2000
-# What an XLSX cell's text cannot hold raw: control characters (tab and LF aside) and CR.
-ESCAPED = re.compile("[\x00-\x08\x0b-\x1f]")
 
 
 def cells(project):
     """One project as the template's cells; the project must come with its county and
     prefecture (Project.objects.with_place())."""
     return [column.export(project) for column in COLUMNS]
-
-
-def csv_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int):
-        return str(value)
-    if hasattr(value, "as_tuple"):  # Decimal
-        return plain(value)
-    return neutralise(value)
 
 
 class Line:
@@ -136,19 +122,6 @@ def county_sheet(workbook):
     for code, county in sorted(names.counties.items()):
         written = [form for form in accepted.get(code, []) if form not in (county.name, code)]
         sheet.append(safe_row([county.name, code, county.prefecture.name, "、".join(written)]))
-
-
-def xlsx_value(value):
-    """A value as an XLSX cell may safely hold it: text that Excel would run as a formula is
-    neutralised (every text cell hujin writes goes through here or csv_text), control
-    characters escaped; numbers and dates unchanged."""
-    value = neutralise(value)
-    if isinstance(value, str) and ESCAPED.search(value):
-        # XML turns a raw CR into LF and cannot hold other control characters (openpyxl
-        # refuses them); Excel writes them as _xHHHH_, and so do we. The import reads them
-        # back.
-        value = ESCAPED.sub(lambda match: "_x%04X_" % ord(match.group()), value)
-    return value
 
 
 def safe_row(values):

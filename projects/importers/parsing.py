@@ -15,9 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from openpyxl.utils.escape import unescape
 
-# A cell starting with one of these is a formula to Excel; exports prefix it with "'".
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NEUTRALISER = "'"
+# neutralise is imported from here by the refusal files (refusals.py).
+from counties.cells import FORMULA_STARTS, NEUTRALISER, neutralise  # noqa: F401
+
 # Characters str.strip() keeps but a spreadsheet cell never means: BOM, zero-width space.
 INVISIBLE = "\ufeff\u200b"
 SNIFF_BYTES = 1 << 16
@@ -300,10 +300,3 @@ def parse_date(value):
         return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
     except ValueError:
         raise ValueError("日期不存在") from None
-
-
-def neutralise(value):
-    """A text cell Excel will not run as a formula; numbers and dates pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return NEUTRALISER + value
-    return value

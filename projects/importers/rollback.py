@@ -1,12 +1,12 @@
 """Undoing an import batch, from the audit entries it wrote (see writing.Audit)."""
 
-from decimal import Decimal
-
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from counties.models import AuditEntry, County, scope_filter
+from counties.audit import read_value, references
+from counties.models import AuditEntry, Village
+from counties.scopes import scope_of
 
 from ..models import ImportBatch, Project
 from .running import lock
@@ -46,9 +46,11 @@ def rollback_batch(*, batch, user):
             AuditEntry.objects.filter(import_batch_id=batch.pk, content_type=content_type)
         )
         ids = [entry.object_id for entry in entries]
-        inside = scope_filter(user)  # Q() for everywhere: exclude(Q()) would exclude all
-        outside = Project.objects.filter(pk__in=[int(i) for i in ids]).exclude(inside)
-        outside = ["%s %s" % p for p in outside.values_list("code", "name")] if inside else []
+        outside = []
+        if not scope_of(user).everywhere:  # exclude(Q()) would exclude all
+            written = Project.objects.filter(pk__in=[int(i) for i in ids])
+            elsewhere = written.exclude(pk__in=written.visible_to(scope_of(user)))
+            outside = ["%s %s" % p for p in elsewhere.values_list("code", "name")]
         if outside:
             raise RollbackRefused(
                 "以下项目不在您的数据范围内，不能撤销本批导入：%s。" % "、".join(sorted(outside)),
@@ -75,10 +77,10 @@ def rollback_batch(*, batch, user):
                 sorted(touched),
             )
         now = timezone.now()
-        counties = dict(County.objects.values_list("code", "pk"))
         changes = [entry for entry in entries if entry.action == AuditEntry.Action.CHANGE]
         kept = unrecorded(changes)
-        restored = {entry.pk: restore(entry, counties, kept) for entry in changes}
+        earlier = Earlier(changes)
+        restored = {entry.pk: restore(entry, earlier, kept) for entry in changes}
         Project.objects.bulk_update(restored.values(), [*RESTORED, "updated_at"], batch_size=2000)
         Project.objects.filter(pk__in=created).delete()
         AuditEntry.objects.bulk_create(
@@ -111,7 +113,7 @@ def unrecorded(entries):
     """{project id: {field: value}} of the fields an entry does not record (an import from
     before a column was added did not write it): nothing touched the projects since the
     batch, so their stored values are those from before it. One query, or none."""
-    missing = {name for entry in entries for name in Audit.FIELDS if name not in entry.changes}
+    missing = {c for entry in entries for c in Audit.FIELDS if Audit.KEYS[c] not in entry.changes}
     if not missing:
         return {}
     ids = [int(entry.object_id) for entry in entries]
@@ -119,20 +121,46 @@ def unrecorded(entries):
     return {row.pop("pk"): row for row in rows}
 
 
-def restore(entry, counties, kept):
-    """The project of a change entry, with the values it had before the import; `counties`
-    maps a county code to its id, `kept` holds what unrecorded() found."""
+class Earlier:
+    """The records the change entries name as their projects' earlier county and village,
+    read through the audit trail's format (counties/audit.py): two queries."""
+
+    def __init__(self, entries):
+        county, village = Project._meta.get_field("county"), Project._meta.get_field("village")
+        named = [entry.changes["county"][0] for entry in entries]
+        self.counties = references(county, named)
+        villages = [entry.changes.get("village", [None])[0] for entry in entries]
+        candidates = Village.objects.filter(county__in=self.counties.values())
+        self.villages = references(village, villages, candidates.select_related("county"))
+
+    def county(self, name):
+        return self.found(self.counties, name, "县市区")
+
+    def village(self, name):
+        return None if name is None else self.found(self.villages, name, "村")
+
+    @staticmethod
+    def found(records, name, kind):
+        if name not in records:
+            raise RollbackRefused(
+                "本批导入之前项目所在的%s“%s”已不存在（已删除或改名），无法撤销。" % (kind, name)
+            )
+        return records[name]
+
+
+def restore(entry, earlier, kept):
+    """The project of a change entry, with the values it had before the import; `earlier`
+    finds its county and village, `kept` holds what unrecorded() found."""
     project = Project(pk=int(entry.object_id))
     for name in Audit.FIELDS:
-        field = Project._meta.get_field(name)
-        if name not in entry.changes:
+        field, key = Project._meta.get_field(name), Audit.KEYS[name]
+        if key not in entry.changes:
             setattr(project, name, kept[project.pk][name])
-            continue
-        value = entry.changes[name][0]
-        if isinstance(field, models.DecimalField) and value is not None:
-            value = Decimal(str(value))
-        setattr(project, name, field.to_python(value))
-    project.county_id = counties[entry.changes["county"][0].split(" ", 1)[0]]
+        elif name == "village_id":
+            project.village_id = earlier.village(entry.changes[key][0])
+        else:
+            setattr(project, name, read_value(field, entry.changes[key][0]))
+    project.county_id = earlier.county(entry.changes["county"][0])
     project.import_batch_id = entry.changes["import_batch"][0]
     project.updated_at = timezone.now()
     return project

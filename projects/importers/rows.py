@@ -4,11 +4,12 @@ Adding a column to the report is one ReportColumn here (with its parse function)
 reading, staging, writing, export, template and preview follow from it.
 """
 
-from counties.models import FIRST_YEAR, County, Village, scope_filter
+from counties.models import FIRST_YEAR, County, Village
 from counties.places import PlaceNames
+from counties.scopes import scope_of
 
-from ..models import MONEY, Project
-from .columns import ColumnReader, ReportColumn, cell_line
+from ..models import MONEY, ImportBatch, Project
+from .columns import ColumnReader, ReportColumn, cell_line, register
 from .parsing import SHORT_CHARS, canonical, parse_decimal, quoted
 from .values import (
     read_code,
@@ -35,10 +36,8 @@ class Places:
 
     def __init__(self, user=None):
         self.allowed = None
-        if user is not None:
-            condition = scope_filter(user, "pk")
-            if condition:
-                self.allowed = set(County.objects.filter(condition).values_list("pk", flat=True))
+        if user is not None and not scope_of(user).everywhere:
+            self.allowed = set(scope_of(user).county_ids)
         self.names = PlaceNames()
         self.counties = self.names.counties
         # What each written form reads as: a report names its few counties thousands of times.
@@ -368,6 +367,8 @@ COLUMNS = [
         width=14,
     ),
 ]
+register(ImportBatch.Kind.YEARLY_REPORT, COLUMNS)
+
 HEADERS = [column.header for column in COLUMNS]
 # The Project fields an import writes; everything else on a project is left alone.
 FIELDS = [c.key for c in COLUMNS if c.field]

@@ -1,15 +1,16 @@
 """What every yearly report import shares: its sources, progress, report and lock, the reading
 and checking of every row before anything is written, and the one transaction it writes in.
 
-The project report (writing.py) and the indicator report (indicator_writing.py) differ in
-their columns, in what a row becomes and in how it is stored; everything here is the same
-for both, so that both keep the same guarantees.
+The project report (writing.py) and the indicator report (indicators/importers/writing.py)
+differ in their columns, in what a row becomes and in how it is stored; everything here is
+the same for both, so that both keep the same guarantees.
 """
 
 import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, transaction
 
@@ -151,17 +152,15 @@ def in_one_transaction(work, *, dry_run):
         pass
 
 
-def validate(
-    files, report, progress, *, columns, reader, keep, findings, aliases=None, layouts=None
-):
-    """Reads and checks every row of every report sheet of every file; raises ImportFailed
-    listing the problems. Notices and warnings go to `findings.remarks`.
+def validate(files, report, progress, *, columns, reader, findings, aliases=None, layouts=None):
+    """Reads and checks every row of every report sheet of every file, and yields each valid
+    one as a Row until the first error; once all are read, raises ImportFailed listing the
+    problems. Notices and warnings go to `findings.remarks`.
 
     `reader(table)` makes the row reader (a columns.ColumnReader) of a sheet's table: its
     `read(number, cells)` returns (values, error lines, remarks), `key(values)` what must be
     unique across the files (or None) and `duplicate(number, where, values)` the error line
-    of a repeated key. Until the first error, `keep(file index, sheet index, row number,
-    values, cleared)` gets every valid row. `aliases`: staff's extra headers by column key.
+    of a repeated key. `aliases`: staff's extra headers by column key.
     `layouts`: functions (head rows, HeaderNames, merged values) → (Table, rows after) or
     None, tried before the one-record-a-row layout (tables.find_table).
     """
@@ -175,13 +174,12 @@ def validate(
         try:
             with source.read() as workbook:
                 file_report.sheets = [sheet.name for sheet in workbook.sheets]
-                SheetReading(
+                yield from SheetReading(
                     index,
                     workbook,
                     file_report,
                     names,
                     reader,
-                    keep,
                     findings,
                     seen,
                     prefix,
@@ -197,6 +195,16 @@ def validate(
 MAX_SHEETS = 256
 
 
+class Row(NamedTuple):
+    """A valid record, as validate() yields it."""
+
+    file_index: int
+    sheet_index: int
+    number: int  # its row in the sheet
+    values: dict  # by column key
+    cleared: set  # the keys of the optional columns whose cell said （清空）
+
+
 def place(file_index, sheet_index, number):
     """Where a record was read, as one small int (MAX_SHEETS fit in its 8 bits)."""
     return file_index << 40 | sheet_index << 32 | number
@@ -206,11 +214,11 @@ class SheetReading:
     """Reads the report sheets of one workbook: see validate."""
 
     def __init__(
-        self, index, workbook, file_report, names, reader, keep, findings, seen, prefix, layouts
+        self, index, workbook, file_report, names, reader, findings, seen, prefix, layouts
     ):
         self.index, self.workbook, self.file_report = index, workbook, file_report
         self.layouts = layouts
-        self.names, self.reader, self.keep = names, reader, keep
+        self.names, self.reader = names, reader
         self.findings, self.seen, self.file_prefix = findings, seen, prefix
         self.several_sheets = len(workbook.sheets) > 1
 
@@ -263,7 +271,7 @@ class SheetReading:
                 continue
             found += 1
             table, head_rest = result
-            self.read_table(files, progress, sheet, position, rows, table, head_rest)
+            yield from self.read_table(files, progress, sheet, position, rows, table, head_rest)
         if not found and not self.findings.count:
             hints = "".join("“%s”" % c.header for c in self.names.columns if c.hint)
             where = "前%d行" % HEADER_SEARCH_ROWS
@@ -321,11 +329,16 @@ class SheetReading:
                 continue
             for record in table.expand(number, cells) if table.expand else (cells,):
                 self.file_report.rows += 1
-                self.read_record(row_reader, header, prefix, sheet_index, number, record, sums)
+                kept = self.read_record(
+                    row_reader, header, prefix, sheet_index, number, record, sums
+                )
+                if kept is not None:
+                    yield kept
                 progress("已校验", files[self.index].name, self.file_report.rows)
 
     def read_record(self, row_reader, header, prefix, sheet_index, number, cells, sums):
-        """Reads one record: a row, or one of the records a layout makes of a row."""
+        """Reads one record: a row, or one of the records a layout makes of a row; the Row
+        to keep, or None (an error, or a valid row after one: nothing will be written)."""
         findings = self.findings
         values, problems, remarks = row_reader.read(number, cells)
         for level, label, line in remarks:
@@ -346,7 +359,8 @@ class SheetReading:
         else:
             sums.add(values)
             if not findings.count:
-                self.keep(self.index, sheet_index, number, values, row_reader.cleared)
+                return Row(self.index, sheet_index, number, values, row_reader.cleared)
+        return None
 
 
 class Sums:

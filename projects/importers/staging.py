@@ -155,14 +155,15 @@ class Staging:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
 
-    def add(self, index, sheet_index, number, values, cleared):
-        county = values.pop("county")
-        values["county"] = county.pk
+    def add(self, row):
+        """Stages a valid row (running.Row)."""
+        values = row.values
+        values["county"] = values.pop("county").pk
         bits = 0
-        for key in cleared:
+        for key in row.cleared:
             bits |= CLEAR_BITS[key]
-        row = (index, sheet_index, number, bits, *[values.get(c.key) for c in WRITTEN_COLUMNS])
-        self.buffer.append(row)
+        cells = [values.get(c.key) for c in WRITTEN_COLUMNS]
+        self.buffer.append((row.file_index, row.sheet_index, row.number, bits, *cells))
         if len(self.buffer) >= self.BUFFER:
             self.flush()
 
@@ -255,9 +256,12 @@ class Staging:
 
 class Audit:
     """SQL writing one audit entry per project an import creates or changes, in the same
-    transaction: the field values before and after, county as "code name" (see rollback)."""
+    transaction: the field values before and after, in the audit trail's one format
+    (counties/audit.py; tests/test_audit.py holds the import's entries to the admin's)."""
 
     FIELDS = [c for c in WRITTEN if c != "county_id"]
+    # The entry's key of each field, as the admin writes it: "village", not "village_id".
+    KEYS = {c: Project._meta.get_field(c).name for c in FIELDS}
 
     def __init__(self, batch, user, now):
         self.batch, self.user, self.now = batch, user, now
@@ -273,6 +277,22 @@ class Audit:
         )
         return "%s_object(%s)" % (prefix, items)
 
+    def value(self, field, sql):
+        """SQL: a field's value as the audit trail writes it — an amount as text without
+        trailing zeros (audit.plain), a village as the admin names it (Village.__str__)."""
+        if STAGING_TYPES[field] == "numeric":
+            # PostgreSQL keeps the column's four decimals; SQLite stores 120.5 as a number.
+            return "CAST(%s(%s) AS TEXT)" % ("trim_scale" if self.postgres else "", sql)
+        if field == "village_id":
+            return (
+                "(SELECT vc.name || v.township || v.name FROM {village} v"
+                " JOIN {county} vc ON vc.id = v.county_id WHERE v.id = %s)"
+            ).format(**tables()) % sql
+        return sql
+
+    def pairs(self, old, new):
+        return [(self.KEYS[c], self.value(c, old(c)), self.value(c, new(c))) for c in self.FIELDS]
+
     def insert(self, action, changes, county, source):
         """`county`: the SQL of the county the project is in once written (the entry's scope)."""
         return (
@@ -287,7 +307,7 @@ class Audit:
         return [self.now, user, self.channel, self.content_type, self.batch.pk, *extra]
 
     def changes_sql(self, index, differs):
-        pairs = [(c, "p.%s" % c, new_value(c)) for c in self.FIELDS]
+        pairs = self.pairs(lambda c: "p.%s" % c, new_value)
         pairs.append(("county", "old.code || ' ' || old.name", "new.code || ' ' || new.name"))
         pairs.append(("import_batch", "p.import_batch_id", str(self.batch.pk)))
         return self.insert(
@@ -303,7 +323,7 @@ class Audit:
         )
 
     def creations_sql(self):
-        pairs = [(c, "NULL", "p.%s" % c) for c in self.FIELDS]
+        pairs = self.pairs(lambda c: "NULL", lambda c: "p.%s" % c)
         pairs.append(("county", "NULL", "c.code || ' ' || c.name"))
         return self.insert(
             "create",

@@ -53,16 +53,16 @@ def import_yearly_report(
         places = Places(user)
         with Staging() as staging:
             reader = functools.partial(RowReader, places=places)
-            validate(
+            for row in validate(
                 files,
                 report,
                 progress,
                 columns=COLUMNS,
                 reader=reader,
-                keep=staging.add,
                 findings=findings,
                 aliases=HeaderAlias.objects.by_column(),
-            )
+            ):
+                staging.add(row)
             staging.flush()
             checks = StagedChecks(report, findings)
             checks.scope(places.allowed)

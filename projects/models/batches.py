@@ -5,10 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from counties.models import (
-    AuditEntry,
-    Scope,
-)
+from counties.models import AuditEntry
+from counties.scopes import scope_of
 
 
 class ImportBatchQuerySet(models.QuerySet):
@@ -20,7 +18,7 @@ class ImportBatchQuerySet(models.QuerySet):
             return self
         written = AuditEntry.objects.filter(import_batch_id=OuterRef("pk"))
         outside = AuditEntry.objects.outside(user).filter(import_batch_id=OuterRef("pk"))
-        everywhere = Scope.objects.filter(user=user, everywhere=True).exists()
+        everywhere = scope_of(user).everywhere
         shown = Q(Exists(written)) | Q(user=user) if not everywhere else Q()
         return self.filter(~Exists(outside)).filter(shown)
 

@@ -47,6 +47,10 @@ class FundQuerySet(models.QuerySet):
         totals["remaining_total"] = totals["amount_total"] - allocated
         return totals
 
+    def visible_to(self, scope):
+        """Funds for counties inside the scope; no join."""
+        return self.filter(scope.q())
+
 
 class Fund(models.Model):
     """Money from one source for one county in one year, to be allocated to projects."""
@@ -120,6 +124,13 @@ class Fund(models.Model):
                 )
 
 
+class FundAllocationQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        """Allocations whose project and fund are both in counties inside the scope; joins
+        project and fund."""
+        return self.filter(scope.q("project__county"), scope.q("fund__county"))
+
+
 class FundAllocation(models.Model):
     """Part of a fund assigned to a project; a fund's allocations never exceed the fund."""
 
@@ -132,6 +143,8 @@ class FundAllocation(models.Model):
         validators=[MinValueValidator(Decimal("0.0001"), "分配金额须大于零。")],
         **MONEY,
     )
+
+    objects = FundAllocationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "资金分配"

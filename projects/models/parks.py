@@ -15,6 +15,12 @@ from counties.models import (
 from .base import ZERO, money_field, year_field, year_in_range
 
 
+class IndustrialParkQuerySet(models.QuerySet):
+    def visible_to(self, scope):
+        """Parks in counties inside the scope; no join."""
+        return self.filter(scope.q())
+
+
 class IndustrialPark(models.Model):
     """A park co-built by Shanghai and Yunnan (沪滇共建产业园区)."""
 
@@ -39,6 +45,8 @@ class IndustrialPark(models.Model):
     jobs = models.PositiveIntegerField("带动就业（人）", default=0)
     is_demonstration = models.BooleanField("示范园区", default=False)
     description = models.TextField("简介", blank=True)
+
+    objects = IndustrialParkQuerySet.as_manager()
 
     class Meta:
         verbose_name = "共建产业园区"

@@ -28,6 +28,10 @@ class ProjectQuerySet(models.QuerySet):
         """Joins county, prefecture and village for display."""
         return self.select_related("county__prefecture", "village")
 
+    def visible_to(self, scope):
+        """Projects in counties inside the scope; no join."""
+        return self.filter(scope.q())
+
 
 class Project(models.Model):
     class Category(models.TextChoices):

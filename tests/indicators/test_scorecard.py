@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from counties.models import County, Pairing, Scope, ShanghaiDistrict
+from counties.scopes import scope_of
 from indicators.models import Indicator
 from indicators.scorecard import PROVINCE, Ledger, Line, Place
 
@@ -13,7 +14,7 @@ from .scorecard_cast import Level, cast_fixture, figure, labour_fixture, records
 
 
 def line(cast, place, code="labour_jobs", year=2023):
-    ledger = Ledger(year, cast["user"])
+    ledger = Ledger(year, scope_of(cast["user"]))
     return ledger.line(ledger.indicator(code), place)
 
 
@@ -161,7 +162,7 @@ def test_a_scoped_user_sees_prefectures_only_when_holding_all_their_counties(
     scope.prefectures.add(records["puer"])
     scope.counties.add(records["menghai"])
 
-    ledger = Ledger(2023, user)
+    ledger = Ledger(2023, scope_of(user))
 
     names = [place.name for place in ledger.places()]
     assert names == ["普洱市", "孟连傣族拉祜族佤族自治县", "澜沧拉祜族自治县", "勐海县"]

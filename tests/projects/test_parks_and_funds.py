@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 
 from counties.models import County, Prefecture
 from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from tests.cast import make_project
 from tests.pages import html, project_codes
 
 PARKS = reverse("parks:list")
@@ -84,7 +85,7 @@ def test_park_list_totals_enterprises_investment_and_jobs_of_the_matches(user_cl
     assertContains(
         response,
         "共 <strong>2</strong> 个园区，入驻企业合计 <strong>17</strong> 家，"
-        "累计投资合计 <strong>4700.5</strong> 万元，带动就业合计 <strong>950</strong> 人。",
+        "累计投资合计 <strong>4,700.5</strong> 万元，带动就业合计 <strong>950</strong> 人。",
     )
 
 
@@ -92,17 +93,8 @@ def test_park_list_totals_enterprises_investment_and_jobs_of_the_matches(user_cl
 def test_park_page_lists_the_projects_in_the_park(user_client, county):
     park = IndustrialPark.objects.get(name="澜沧茶产业园")
     for code in ("2023-LC-001", "2022-LC-001"):
-        Project.objects.create(
-            code=code,
-            name="茶叶初制所",
-            county=county,
-            category="industry",
-            year=int(code[:4]),
-            park=park,
-        )
-    Project.objects.create(
-        code="2023-LC-009", name="园区外项目", county=county, category="industry", year=2023
-    )
+        make_project(code=code, county=county, year=int(code[:4]), park=park)
+    make_project(code="2023-LC-009", name="园区外项目", county=county)
 
     response = user_client.get(park.get_absolute_url())
 
@@ -164,8 +156,7 @@ def funds(county, ludian):
     old = Fund.objects.create(source="city", year=2022, county=county, amount=Decimal("50"))
     Fund.objects.create(source="social", year=2023, county=ludian, amount=Decimal("200"))
     tea, school = (
-        Project.objects.create(code=code, name=code, county=county, category="industry", year=2023)
-        for code in ("2023-LC-001", "2023-LC-002")
+        make_project(code=code, name=code, county=county) for code in ("2023-LC-001", "2023-LC-002")
     )
     FundAllocation.objects.create(fund=city, project=tea, amount=Decimal("35.5"))
     FundAllocation.objects.create(fund=city, project=school, amount=Decimal("24.5"))
@@ -235,9 +226,7 @@ def test_fund_list_queries_do_not_grow_with_the_page_size(
     funds = Fund.objects.bulk_create(
         Fund(source="city", year=2023, county=county, amount=Decimal("10")) for _ in range(250)
     )
-    tea = Project.objects.create(
-        code="2023-LC-001", name="茶叶初制所", county=county, category="industry", year=2023
-    )
+    tea = make_project(county=county)
     FundAllocation.objects.bulk_create(
         FundAllocation(fund=fund, project=tea, amount=Decimal("2.5")) for fund in funds
     )
@@ -251,5 +240,5 @@ def test_fund_list_queries_do_not_grow_with_the_page_size(
 
     assert counted[0] == counted[1]
     assertContains(
-        response, "已分配到项目 <strong>625</strong> 万元，未分配 <strong>1875</strong> 万元"
+        response, "已分配到项目 <strong>625</strong> 万元，未分配 <strong>1,875</strong> 万元"
     )
