@@ -17,11 +17,11 @@ YARDSTICK_FACTOR = 10
 # …when it is also above this (万元): small counties start small.
 YARDSTICK_FLOOR = 1000
 MOVES_ALLOWED = (
-    "如确需变更，请加--allow-moves（管理后台预览中勾选“允许变更年度或县市区”）后重新导入"
+    "如确需变更，请加--allow-moves（管理后台上传时勾选“允许变更年度或县市区”）后重新导入"
 )
 LARGE_ALLOWED = (
     "请核对本列是否实为元（表头写“上海援助资金（元）”即按元换算）；确认无误时，请加"
-    "--allow-large-amounts（管理后台预览中勾选“确认大额资金无误”）后重新导入"
+    "--allow-large-amounts（管理后台上传时勾选“确认大额资金无误”）后重新导入"
 )
 
 

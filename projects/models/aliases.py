@@ -1,30 +1,47 @@
-"""Headers staff teach the yearly report import: another way a county's report heads one
-of its columns (项目实施单位所在县 for 县市区), added in the admin, no code changed."""
+"""Headers staff teach the report imports: another way a county's report heads one of a
+report's columns (项目实施单位所在县 for 县市区), added in the admin, no code changed."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .batches import ImportBatch
+
+
+def report_columns(report):
+    """A report type's columns (imported late: the importers import these models; each
+    report type registers its list, importers.columns.REPORTS)."""
+    from ..importers.columns import REPORTS
+    from ..importers.rows import COLUMNS  # noqa: F401 registers the yearly report
+
+    return REPORTS.get(report, [])
+
 
 def column_choices():
-    """The yearly report's columns (imported late: the importers import these models)."""
-    from ..importers.rows import COLUMNS
-
-    return [(column.key, column.header) for column in COLUMNS]
+    """Every report's columns, each key once: a header names the same column in each report
+    that has it (县市区 is a county's name in both)."""
+    choices = {}
+    for report in ImportBatch.Kind.values:
+        for column in report_columns(report):
+            choices.setdefault(column.key, column.header)
+    return list(choices.items())
 
 
 class HeaderAliasQuerySet(models.QuerySet):
-    def by_column(self):
-        """{column key: [header, …]} for the import; one query."""
+    def by_column(self, report=ImportBatch.Kind.YEARLY_REPORT):
+        """{column key: [header, …]} of one report type, for its import; one query."""
         aliases = {}
-        for column, header in self.values_list("column", "header"):
+        for column, header in self.filter(report=report).values_list("column", "header"):
             aliases.setdefault(column, []).append(header)
         return aliases
 
 
 class HeaderAlias(models.Model):
+    report = models.CharField(
+        "报表", max_length=20, choices=ImportBatch.Kind, default=ImportBatch.Kind.YEARLY_REPORT
+    )
     column = models.CharField("报表列", max_length=20, choices=column_choices)
     header = models.CharField(
-        "表头写法", max_length=60, unique=True, help_text="报表中这一列的表头，如“项目所在县区”。"
+        "表头写法", max_length=60, help_text="报表中这一列的表头，如“项目所在县区”。"
     )
     note = models.CharField("说明", max_length=100, blank=True, help_text="如哪个县这样写。")
 
@@ -33,16 +50,30 @@ class HeaderAlias(models.Model):
     class Meta:
         verbose_name = "表头写法"
         verbose_name_plural = "表头写法"
-        ordering = ["column", "header"]
+        ordering = ["report", "column", "header"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "header"],
+                name="header_alias_unique_in_report",
+                violation_error_message="该报表已有这一表头写法。",
+            ),
+        ]
 
     def __str__(self):
-        return "%s → %s" % (self.header, self.get_column_display())
+        return "%s → %s（%s）" % (self.header, self.get_column_display(), self.get_report_display())
 
     def clean(self):
         from ..importers.columns import HeaderNames
-        from ..importers.rows import COLUMNS
 
-        known, _ = HeaderNames(COLUMNS).match(self.header)
+        columns = report_columns(self.report)
+        if self.column and self.column not in {column.key for column in columns}:
+            raise ValidationError(
+                {
+                    "column": "%s没有“%s”列。"
+                    % (self.get_report_display(), self.get_column_display())
+                }
+            )
+        known, _ = HeaderNames(columns).match(self.header)
         if known is not None and known.key != self.column:
             raise ValidationError(
                 {"header": "“%s”已是“%s”列的写法，不能再指向其他列。" % (self.header, known.header)}
