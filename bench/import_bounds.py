@@ -164,6 +164,8 @@ def child_env(database):
         HTTPS="0",
         DJANGO_SETTINGS_MODULE="hujin.settings",
         DATABASE_URL="sqlite:///%s" % database,
+        # What the admin keeps (uploads, refused rows) goes beside the database, not the checkout.
+        HUJIN_FILES_DIR=str(Path(database).parent / "files"),
     )
 
 
@@ -316,42 +318,27 @@ def admin(args, path, figures):
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    from projects import resources
-
     setup_test_environment()
     user = get_user_model().objects.create_superuser("bench", "", "bench-password")
     client = Client()
     client.force_login(user)
     model = "projects_project" if args.kind == "yearly" else "indicators_indicatorfigure"
-    fmt = "1" if path.suffix == ".xlsx" else "0"
+    with open(path, "rb") as file:
+        response = client.post(reverse("admin:%s_import" % model), {"import_file": file})
+    result = response.context["result"] if response.context else None
+    failure = getattr(result, "failure", None)
     if args.child == "admin-preview":
-        with open(path, "rb") as file:
-            response = client.post(
-                reverse("admin:%s_import" % model),
-                {"format": fmt, "resource": "0", "import_file": file},
-            )
-        result = response.context["result"] if response.context else None
-        failure = getattr(result, "failure", None)
         if failure is not None:
             figures["count"] = getattr(failure, "count", len(failure.errors))
         figures["outcome"] = "refused" if failure is not None else "previewed"
     else:
-        # The confirm step of an upload the preview stored (it refuses at the preview; what
-        # happens if it had passed, and the data changed, or a request came without one).
-        storage = resources.UploadStorage(read_mode="rb")
-        try:
-            storage.save_chunks([path.read_bytes()], path.name)
-        except TypeError:  # before the upload kept its name
-            storage.save_chunks([path.read_bytes()])
+        # The confirm step: of the upload the preview stored when it passed; else of a
+        # token no upload has (what a refused file's confirm would meet).
+        confirm = response.context.get("confirm_form") if response.context else None
+        token = confirm.initial["token"] if confirm is not None else "0" * 32
         response = client.post(
             reverse("admin:%s_process_import" % model),
-            {
-                "import_file_name": storage.name,
-                "original_file_name": path.name,
-                "format": fmt,
-                "resource": "0",
-                "confirm": "确认导入",
-            },
+            {"token": token, "confirm": "确认导入"},
             follow=True,
         )
         figures["outcome"] = "confirm: %d" % response.status_code

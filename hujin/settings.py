@@ -157,10 +157,20 @@ STORAGES = {
     },
 }
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# What the admin's report screens keep between requests (projects/importers/uploads.py): an
+# upload waiting for its confirmation, a refused file's rows. Every app server and worker
+# must see the same folder (docs/deploy.md), or set another Django storage backend here.
+FILES_DIR = Path(os.environ.get("HUJIN_FILES_DIR", "").strip() or BASE_DIR / "files")
+STORAGES["uploads"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": FILES_DIR,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
 
-# Importing projects in the admin needs projects.import_project (the 导入员 role has it).
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # A session ends after SESSION_IDLE_MINUTES without a request (8 hours: a working day), and,
 # with SESSION_EXPIRE_AT_BROWSER_CLOSE=1, when the browser closes.

@@ -6,12 +6,22 @@ from django.utils import timezone
 from counties.admin import AuditedAdmin, ScopedAdmin
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
-from projects.admin import ReportImportMixin
-from projects.models import plain
+from projects.importers.screens import ReportImportAdmin, ReportType
+from projects.models import ImportBatch, plain
 
 from .forms import IndicatorFigureForm
+from .importers import exporting
+from .importers.writing import import_indicator_report
 from .models import Indicator, IndicatorFigure
-from .resources import IndicatorReportResource
+
+INDICATOR_REPORT = ReportType(
+    kind=ImportBatch.Kind.INDICATOR_REPORT,
+    name="协作指标报表",
+    run=import_indicator_report,
+    preview_headers=["指标", "年度", "地点", "协议数", "完成数"],
+    template_xlsx=lambda: exporting.indicator_xlsx_file(Indicator.objects.select_related("parent")),
+    template_csv=exporting.indicator_csv_lines,
+)
 
 
 @admin.register(Indicator)
@@ -27,7 +37,7 @@ class IndicatorAdmin(RegistryExport, AuditedAdmin):
 
 
 @admin.register(IndicatorFigure)
-class IndicatorFigureAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
+class IndicatorFigureAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
     # County figures by county, prefecture figures by prefecture; province and pairing
     # figures match neither, so only province-wide users see them.
     scope_prefecture = "prefecture"
@@ -61,9 +71,9 @@ class IndicatorFigureAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
     ]
 
     form = IndicatorFigureForm
-    resource_classes = [IndicatorReportResource]
+    report = INDICATOR_REPORT
     import_template_name = "admin/indicators/indicatorfigure/import.html"
-    # Both buttons, 导入 and 导出 (ImportMixin's template has only the first).
+    # Both buttons, 导入 and 导出 (the import screens are ours: ReportImportAdmin).
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -1,19 +1,16 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.http import content_disposition_header
-from import_export.admin import ImportMixin
+from django.urls import path
 
 from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
 
-from .forms import ProjectAdminForm, ReportConfirmForm, ReportImportForm
-from .importers import RollbackRefused, rollback_batch
-from .importers.refusals import UNLISTED
+from .forms import ProjectAdminForm
+from .importers import RollbackRefused, exporting, import_yearly_report, rollback_batch
+from .importers.screens import ReportImportAdmin, ReportType
+from .importers.staging import PREVIEW_HEADERS
 from .models import (
     Fund,
     FundAllocation,
@@ -23,153 +20,17 @@ from .models import (
     Project,
     plain,
 )
-from .resources import (
-    ReportCSV,
-    ReportODS,
-    ReportXLS,
-    ReportXLSX,
-    UploadStorage,
-    YearlyReportResource,
-    bad_rows_path,
-    errors_path,
+
+YEARLY_REPORT = ReportType(
+    kind=ImportBatch.Kind.YEARLY_REPORT,
+    name="项目年度报表",
+    run=import_yearly_report,
+    # Every column the import writes; an update shows a changed cell as "new（原为old）".
+    preview_headers=PREVIEW_HEADERS,
+    template_xlsx=lambda: exporting.xlsx_file(None),
+    template_csv=lambda: exporting.csv_lines(Project.objects.none()),
+    allow=("allow_moves", "allow_large_amounts"),
 )
-
-
-class ReportImportMixin(ImportMixin):
-    """A yearly report's import on import-export's upload → preview → confirm screens, with
-    our engine (the resource's `run`, see projects/resources.py), the blank templates and the
-    downloads of a refused file's rows and of its full list of errors."""
-
-    # Errors listed in the message of an import refused at the confirm step.
-    CONFIRM_ERRORS_SHOWN = 10
-
-    formats = [ReportCSV, ReportXLSX, ReportXLS, ReportODS]
-    skip_admin_log = True  # every import is recorded as an ImportBatch instead
-    # Size and content are checked on upload; the confirm step reads only our own temp file.
-    import_form_class = ReportImportForm
-    confirm_form_class = ReportConfirmForm
-    tmp_storage_class = UploadStorage
-
-    def report(self):
-        return self.resource_classes[0]()
-
-    def url_name(self, name):
-        return "%s_%s_%s" % (*self.get_model_info(), name)
-
-    def get_urls(self):
-        extra = [
-            path(
-                "import/template.<str:fmt>",
-                self.admin_site.admin_view(self.template_view),
-                name=self.url_name("import_template"),
-            ),
-            path(
-                "import/bad-rows/<str:token>.csv",
-                self.admin_site.admin_view(self.bad_rows_view),
-                name=self.url_name("import_bad_rows"),
-            ),
-            path(
-                "import/errors/<str:token>.txt",
-                self.admin_site.admin_view(self.errors_view),
-                name=self.url_name("import_errors"),
-            ),
-        ]
-        return extra + super().get_urls()
-
-    def template_view(self, request, fmt):
-        """The blank report template, as XLSX (with a sheet of rules) or CSV."""
-        report = self.report()
-        name = "%s模板.%s" % (report.get_display_name(), fmt)
-        if fmt == "xlsx":
-            return FileResponse(report.template_xlsx(), as_attachment=True, filename=name)
-        if fmt == "csv":
-            response = HttpResponse(report.template_csv(), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = content_disposition_header(True, name)
-            return response
-        raise Http404
-
-    def bad_rows_view(self, request, token):
-        """The rows of a refused upload, each with its errors, for the sender to fix."""
-        return self.refusal_file(request, bad_rows_path(token), "需修改的行.csv")
-
-    def errors_view(self, request, token):
-        """Every error of a refused upload, when there were more than the page lists."""
-        return self.refusal_file(request, errors_path(token), "全部错误.txt")
-
-    def refusal_file(self, request, path, filename):
-        if not self.has_import_permission(request) or path is None:
-            raise Http404
-        try:
-            file = open(path, "rb")  # noqa: SIM115 closed by the response
-        except FileNotFoundError:  # never made, or swept (resources.sweep)
-            raise Http404 from None
-        return FileResponse(file, as_attachment=True, filename=filename)
-
-    def add_success_message(self, result, request):
-        file = result.file
-        batch_url = reverse("admin:projects_importbatch_change", args=[file.batch.pk])
-        messages.success(
-            request,
-            format_html(
-                '导入完成：{}行，新增{}，更新{}，未变{}。<a href="{}">查看导入批次</a>',
-                file.rows,
-                file.created,
-                file.updated,
-                file.unchanged,
-                batch_url,
-            ),
-        )
-
-    def get_import_data_kwargs(self, **kwargs):
-        """The preview's checkboxes, carried to the confirm step in its hidden fields."""
-        form = kwargs.pop("form", None)
-        data = getattr(form, "cleaned_data", None) or {}
-        for name in ("allow_moves", "allow_large_amounts"):
-            kwargs[name] = bool(data.get(name))
-        return kwargs
-
-    def get_confirm_form_initial(self, request, import_form):
-        initial = super().get_confirm_form_initial(request, import_form)
-        if import_form is not None:
-            for name in ("allow_moves", "allow_large_amounts"):
-                initial[name] = bool(import_form.cleaned_data.get(name))
-        return initial
-
-    def write_to_tmp_storage(self, import_file, input_format):
-        storage = UploadStorage(read_mode="rb")
-        storage.save_chunks(import_file.chunks(), import_file.name)
-        return storage
-
-    def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        # Only an upload that can be confirmed is kept; a refused one goes at once.
-        context = getattr(response, "context_data", None) or {}
-        upload = getattr(context.get("form"), "cleaned_data", {}).get("import_file")
-        name = getattr(upload, "tmp_storage_name", None)
-        if name and not context.get("confirm_form"):
-            UploadStorage(name=name).remove()
-        return response
-
-    def process_import(self, request, **kwargs):
-        if request.method == "POST" and self.has_import_permission(request):
-            confirm = self.create_confirm_form(request)
-            if not confirm.is_valid():
-                # A second click on 确认导入, or a form not made by the preview.
-                problems = confirm.errors.get("import_file_name") or ["确认信息不完整"]
-                messages.error(request, "未导入：%s" % "；".join(problems))
-                return HttpResponseRedirect(reverse("admin:" + self.url_name("import")))
-        return super().process_import(request, **kwargs)
-
-    def process_result(self, result, request):
-        if result.has_errors():
-            # Passed at the preview, refused now: the database changed in between.
-            failure, limit = result.failure, self.CONFIRM_ERRORS_SHOWN
-            shown = failure.errors[:limit]
-            if failure.count > len(shown):
-                shown.append(UNLISTED % (failure.count - len(shown)))
-            messages.error(request, "导入失败，未写入任何数据：%s" % "；".join(shown))
-            return HttpResponseRedirect(reverse("admin:" + self.url_name("import")))
-        return super().process_result(result, request)
 
 
 class AllocationInline(ScopedInline):
@@ -185,7 +46,7 @@ class AllocationInline(ScopedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
+class ProjectAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
     list_display = [
         "code",
         "name",
@@ -222,9 +83,9 @@ class ProjectAdmin(ReportImportMixin, RegistryExport, ScopedAdmin):
     def funds(self, obj):
         return plain(obj.shanghai_funds)
 
-    resource_classes = [YearlyReportResource]
+    report = YEARLY_REPORT
     import_template_name = "admin/projects/project/import.html"
-    # Both buttons, 导入 and 导出 (ImportMixin's template has only the first).
+    # Both buttons, 导入 and 导出 (the import screens are ours: ReportImportAdmin).
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
 

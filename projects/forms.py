@@ -1,16 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.db.models import Q
-from import_export.forms import ConfirmImportForm, ImportForm
 
 from counties.filters import YEAR_ERROR
 from counties.models import FIRST_YEAR, LAST_YEAR
 from personnel.models import Cadre
 
-from .importers import FileError
-from .importers.workbook import kind_mismatch, sniff
 from .models import Project, cadres_elsewhere
-from .resources import UploadStorage
 
 
 def year_field():
@@ -49,76 +45,69 @@ class YearForm(forms.Form):
         return self.today.year
 
 
-def allow_fields(form):
-    """The two checkboxes a person ticks after looking at what the preview refused; their
-    labels are the words the refusals name (importers.checks)."""
-    form.fields["allow_moves"] = forms.BooleanField(
-        label="允许变更年度或县市区",
-        required=False,
-        help_text="本文件中改变已登记项目年度或县市区的行，确认无误后才可导入。",
+ALLOW_FIELDS = {
+    # The two checkboxes a person ticks after looking at what the preview refused; their
+    # labels are the words the refusals name (importers.checks).
+    "allow_moves": (
+        "允许变更年度或县市区",
+        "本文件中改变已登记项目年度或县市区的行，确认无误后才可导入。",
+    ),
+    "allow_large_amounts": (
+        "确认大额资金无误",
+        "上海援助资金超过上限或远超本县以往项目的行，核对不是以元填写后才可导入。",
+    ),
+}
+
+
+class ReportUploadForm(forms.Form):
+    """A report's upload. Refuses a file over IMPORT_MAX_UPLOAD_MB before anything stores
+    or reads it; what the file holds is the engine's to judge (importers.workbook)."""
+
+    import_file = forms.FileField(
+        label="报表文件",
+        help_text="XLSX、XLS（含WPS的ET）、ODS或CSV；格式按文件内容自动识别。",
+        error_messages={"required": "请选择要导入的报表文件。"},
     )
-    form.fields["allow_large_amounts"] = forms.BooleanField(
-        label="确认大额资金无误",
-        required=False,
-        help_text="上海援助资金超过上限或远超本县以往项目的行，核对不是以元填写后才可导入。",
-    )
 
+    def __init__(self, *args, allow=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in allow:
+            label, help_text = ALLOW_FIELDS[name]
+            self.fields[name] = forms.BooleanField(label=label, required=False, help_text=help_text)
 
-class ReportImportForm(ImportForm):
-    """The yearly report upload. Refuses a file over IMPORT_MAX_UPLOAD_MB, or whose content
-    is not the format chosen, before anything stores or parses it."""
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.formats = formats
-        allow_fields(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
-        if upload is None:
-            return cleaned
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            message = "文件过大（%(size).1f MB），上限为%(limit)d MB。更大的文件请用命令行导入。"
-            self.add_error(
-                "import_file", message % {"size": upload.size / (1 << 20), "limit": limit >> 20}
+            raise forms.ValidationError(
+                "文件过大（%(size).1f MB），上限为%(limit)d MB。更大的文件请用命令行导入。"
+                % {"size": upload.size / (1 << 20), "limit": limit >> 20}
             )
-            return cleaned
-        try:
-            named = self.formats[int(chosen)].kind if chosen else None
-            found = sniff(upload, named)
-            upload.seek(0)
-            if chosen and found != named:
-                raise kind_mismatch(found, named)
-        except FileError as error:
-            self.add_error("import_file", error.messages)
-        return cleaned
+        return upload
+
+    def allowed(self):
+        """The checkboxes ticked, by name."""
+        return {
+            name: bool(self.cleaned_data.get(name)) for name in ALLOW_FIELDS if name in self.fields
+        }
 
 
-class ReportConfirmForm(ConfirmImportForm):
-    """The confirm step: it may only name an upload this site stored at the preview. The
-    file's name is the one stored with the upload; what the page posts back is ignored."""
+class ReportConfirmForm(forms.Form):
+    """The confirm step: the token of an upload the preview stored, and the checkboxes ticked
+    at the upload. The file and its name are those stored with the token (importers.uploads);
+    nothing else the page posts is read."""
 
-    def __init__(self, *args, **kwargs):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args, allow=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["original_file_name"].required = False
-        allow_fields(self)
-        for name in ("allow_moves", "allow_large_amounts"):
-            self.fields[name].widget = forms.HiddenInput()
+        for name in allow:
+            self.fields[name] = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def clean_import_file_name(self):
-        name = super().clean_import_file_name()
-        if not UploadStorage(name=name).exists():
-            raise forms.ValidationError("上传的文件已导入或已过期，请重新上传。")
-        return name
-
-    def clean(self):
-        cleaned = super().clean()
-        name = cleaned.get("import_file_name")
-        if name:
-            cleaned["original_file_name"] = UploadStorage(name=name).original_name()
-        return cleaned
+    def allowed(self):
+        return {
+            name: bool(self.cleaned_data.get(name)) for name in ALLOW_FIELDS if name in self.fields
+        }
 
 
 class ProjectAdminForm(forms.ModelForm):

@@ -47,6 +47,17 @@ def restore_catalogue():
 
 
 @pytest.fixture(autouse=True)
+def files_dir(settings, tmp_path):
+    """The folder the admin's report screens keep files in (STORAGES["uploads"]): one per
+    test, so that no test writes into the checkout and each can see what is kept."""
+    directory = tmp_path / "files"
+    uploads = settings.STORAGES["uploads"]
+    options = {**uploads["OPTIONS"], "location": directory}
+    settings.STORAGES = {**settings.STORAGES, "uploads": {**uploads, "OPTIONS": options}}
+    return directory
+
+
+@pytest.fixture(autouse=True)
 def roles(request):
     """The roles come from migrations; a transactional test elsewhere flushes every table
     (permissions come back by themselves, groups do not), so put them back the same way

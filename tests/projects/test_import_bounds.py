@@ -150,7 +150,9 @@ def test_the_command_lists_the_first_200_errors_and_counts_the_rest(county, tmp_
     assert max(len(line) for line in errors) < 200
 
 
-def test_the_admin_lists_the_first_200_errors_and_offers_them_all(admin_client, county, temp_dir):
+def test_the_admin_lists_the_first_200_errors_and_offers_them_all(
+    admin_client, admin_user, county, files_dir
+):
     response = upload(admin_client, expanding_xlsx(25), "r.xlsx", XLSX)
 
     total = 25 * ERRORS_PER_LONG_ROW
@@ -167,7 +169,8 @@ def test_the_admin_lists_the_first_200_errors_and_offers_them_all(admin_client, 
     lines = download(admin_client, errors_url).decode("utf-8").splitlines()
     assert len(lines) == total
     assert lines[:200] == result.failure.errors
-    assert mode(temp_dir / ("hujin-errors-%s.txt" % result.errors_token)) == 0o600
+    kept = files_dir / "refusals" / str(admin_user.pk) / ("%s.txt" % result.errors_token)
+    assert mode(kept) == 0o600
 
 
 def test_a_long_cell_is_quoted_short_in_its_message(county, tmp_path):
@@ -198,14 +201,14 @@ def test_a_refusal_at_the_confirm_step_lists_ten_errors_and_counts_the_rest(admi
 
 
 def test_the_refused_rows_file_stops_at_its_cap_and_says_so(
-    admin_client, county, temp_dir, monkeypatch
+    admin_client, admin_user, county, files_dir, monkeypatch
 ):
     monkeypatch.setattr("projects.importers.refusals.MAX_FILE_BYTES", 4 << 20)
 
     response = upload(admin_client, expanding_xlsx(25), "r.xlsx", XLSX)
 
     token = response.context["result"].bad_rows_token
-    path = temp_dir / ("hujin-bad-rows-%s.csv" % token)
+    path = files_dir / "refusals" / str(admin_user.pk) / ("%s.csv" % token)
     assert mode(path) == 0o600
     assert path.stat().st_size < (4 << 20) + 1000
     content = download(
@@ -229,20 +232,28 @@ def test_a_cell_in_the_refused_rows_is_cut_to_excels_limit(admin_client, county,
     assert records[1][-2] == "注" * 32766 + "…"
 
 
-def test_uploads_and_refusals_are_readable_by_their_owner_only(admin_client, county, temp_dir):
+def test_uploads_and_refusals_are_readable_by_their_owner_only(
+    admin_client, admin_user, county, files_dir
+):
     upload(admin_client, csv_bytes([row()]), "good.csv", CSV)
     upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
 
-    names = sorted(path.name for path in temp_dir.iterdir())
-    assert [name.split("-")[1] for name in names] == ["bad", "upload"]
-    assert {mode(temp_dir / name) for name in names} == {0o600}
+    files = sorted(path for path in files_dir.rglob("*") if path.is_file())
+    owner = str(admin_user.pk)
+    assert [(p.parent.parent.name, p.parent.name, p.suffix) for p in files] == [
+        ("refusals", owner, ".csv"),
+        ("uploads", owner, ".json"),
+        ("uploads", owner, ".upload"),
+    ]
+    assert {mode(path) for path in files} == {0o600}
+    assert {mode(path.parent) for path in files} == {0o700}
 
 
-def test_what_imports_leave_behind_is_swept_after_a_day(admin_client, county, temp_dir):
+def test_what_imports_leave_behind_is_swept_after_a_day(admin_client, county, files_dir):
     upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
-    (old,) = temp_dir.iterdir()
+    (old,) = files_dir.rglob("*.csv")
     os.utime(old, (0, 0))
-    elsewhere = temp_dir / "someone-elses.csv"
+    elsewhere = files_dir / "someone-elses.csv"
     elsewhere.write_text("x")
     os.utime(elsewhere, (0, 0))
 
@@ -345,9 +356,15 @@ try:
                  stdout=io.StringIO(), stderr=io.StringIO())
 except CommandError:
     pass
-from projects.resources import ReportXLSX, YearlyReportResource
-dataset = ReportXLSX().create_dataset(open(path, "rb").read())
-result = YearlyReportResource().import_data(dataset, dry_run=True, file_name="r.xlsx")
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+client = Client()
+client.force_login(get_user_model().objects.create_superuser("bounds", "", "x"))
+with open(path, "rb") as file:
+    response = client.post("/admin/projects/project/import/", {"import_file": file})
+result = response.context["result"]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"count": result.failure.count, "peak": peak}))
 """
@@ -355,13 +372,14 @@ print(json.dumps({"count": result.failure.count, "peak": peak}))
 
 def test_memory_does_not_grow_with_the_errors_of_a_file(tmp_path):
     """Thousands of rows of 30,000-character cells from a file of a few KB, through the
-    command and the admin's engine, in a process of its own (a dry run each). It took 2.8 GB."""
+    command and the admin's upload (a dry run each), in a process of its own. It took 2.8 GB."""
     path = write(tmp_path, "r.xlsx", expanding_xlsx(3000))
     env = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="hujin.settings",
         DATABASE_URL="sqlite:///%s" % (tmp_path / "db.sqlite3"),
         TMPDIR=str(tmp_path),
+        HUJIN_FILES_DIR=str(tmp_path / "files"),
     )
 
     child = subprocess.run(
@@ -379,8 +397,10 @@ def test_memory_does_not_grow_with_the_errors_of_a_file(tmp_path):
     # Django, openpyxl and a migrated database take 70–350 MB depending on the machine; the
     # old engine took 2.8 GB on this file, and its peak grew with every error.
     assert figures["peak"] < 600 << 20
-    refusals = [p for p in tmp_path.iterdir() if p.name.startswith("hujin-")]
-    assert len(refusals) == 2
+    # The admin's refused rows and full list of errors, kept in its files folder.
+    refusals = sorted((tmp_path / "files" / "refusals").rglob("*.*"))
+    assert [p.suffix for p in refusals] == [".csv", ".txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("hujin-")]
     assert all(p.stat().st_size < (20 << 20) + 1000 for p in refusals)
 
 
@@ -397,13 +417,13 @@ def test_the_batch_keeps_the_name_uploaded_not_the_one_posted_back(admin_client,
     assert ImportBatch.objects.get().file_name == "2023年澜沧县报表.csv"
 
 
-def test_a_confirm_without_the_name_still_imports_under_the_uploaded_one(admin_client, county):
+def test_the_confirm_step_posts_no_name_only_the_uploads_token(admin_client, county):
     preview = upload(admin_client, csv_bytes([row()]), "报表.csv", CSV)
     posted = dict(preview.context["confirm_form"].initial)
-    del posted["original_file_name"]
 
     admin_client.post(PROCESS, {**posted, "confirm": "确认导入"})
 
+    assert set(posted) == {"token", "allow_moves", "allow_large_amounts"}
     assert ImportBatch.objects.get().file_name == "报表.csv"
 
 

@@ -1,11 +1,13 @@
 """Uploads are checked before they are read: size, what the content really is, zip and XML
-bombs; the temporary files stay in the temporary directory; a bad file gets a clear message,
-never a server error. Through the admin's upload screen and the command alike."""
+bombs; what the admin keeps stays in its files folder (STORAGES["uploads"]) and only as long
+as needed, nothing in the temporary directory; a bad file gets a clear message, never a
+server error. Through the admin's upload screen and the command alike."""
 
 import csv
 import io
 import os
 import tempfile
+import time
 import zipfile
 
 import openpyxl
@@ -57,7 +59,10 @@ def temp_dir(tmp_path, monkeypatch):
 
 
 def kept(directory):
-    return sorted(path.name for path in directory.iterdir())
+    """Every file under `directory`, by its path inside it."""
+    if not directory.exists():
+        return []
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file())
 
 
 def with_part(content, name, data, compress=zipfile.ZIP_DEFLATED):
@@ -89,21 +94,21 @@ def test_openpyxl_parses_xml_with_defusedxml():
 
 
 def test_admin_refuses_a_file_over_the_limit_before_reading_or_keeping_it(
-    admin_client, county, settings, temp_dir, monkeypatch
+    admin_client, county, settings, temp_dir, files_dir, monkeypatch
 ):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1 << 20
 
     def must_not_read(*args, **kwargs):
         raise AssertionError("the file was read")
 
-    monkeypatch.setattr("projects.forms.sniff", must_not_read)
-    monkeypatch.setattr("projects.resources.import_yearly_report", must_not_read)
+    monkeypatch.setattr("projects.importers.uploads.Upload.store", must_not_read)
+    monkeypatch.setattr("projects.importers.screens.run", must_not_read)
     big = GOOD_CSV + b"\n" * (3 << 19)
 
     response = upload(admin_client, big, "big.csv", CSV)
 
     assertContains(response, "文件过大（1.5 MB），上限为1 MB。更大的文件请用命令行导入。")
-    assert kept(temp_dir) == []
+    assert kept(temp_dir) == kept(files_dir) == []
     assert not ImportBatch.objects.exists()
 
 
@@ -162,7 +167,7 @@ def test_the_command_checks_the_content_not_the_name(county, tmp_path, name, con
 
 @pytest.mark.parametrize(("name", "content", "message"), MISMATCHES)
 def test_the_admin_checks_the_content_against_the_chosen_format(
-    admin_client, county, temp_dir, name, content, message
+    admin_client, county, temp_dir, files_dir, name, content, message
 ):
     fmt = XLSX if name.endswith(".xlsx") else CSV
 
@@ -171,7 +176,7 @@ def test_the_admin_checks_the_content_against_the_chosen_format(
     assert response.status_code == 200
     assertContains(response, message)
     assertNotContains(response, "确认导入")
-    assert kept(temp_dir) == []
+    assert kept(temp_dir) == kept(files_dir) == []
 
 
 def test_a_damaged_xls_without_a_format_chosen_is_named_too(admin_client, county):
@@ -299,32 +304,61 @@ def test_a_damaged_sheet_is_a_clear_error_not_a_crash(admin_client, county):
 # The temporary files
 
 
-def test_an_upload_is_kept_in_the_temp_directory_only_until_it_is_confirmed(
-    admin_client, county, temp_dir, tmp_path, monkeypatch
+def test_an_upload_is_kept_in_the_files_folder_only_until_it_is_confirmed(
+    admin_client, admin_user, county, temp_dir, files_dir, tmp_path, monkeypatch
 ):
     workdir = tmp_path / "cwd"
     workdir.mkdir()
     monkeypatch.chdir(workdir)
 
     preview = upload(admin_client, GOOD_CSV, "../../../报表.csv", CSV)
-    waiting = kept(temp_dir)
+    waiting = kept(files_dir)
+    token = preview.context["confirm_form"].initial["token"]
     response = confirm(admin_client, preview)
 
-    assert len(waiting) == 1 and waiting[0].startswith("hujin-upload-")
+    folder = "uploads/%d/" % admin_user.pk
+    assert waiting == [folder + token + ".json", folder + token + ".upload"]
     assertContains(response, "导入完成：1行")
     assert ImportBatch.objects.get().file_name == "报表.csv"
-    assert kept(temp_dir) == []
-    assert kept(workdir) == []
+    assert kept(files_dir) == kept(temp_dir) == kept(workdir) == []
 
 
-def test_a_refused_upload_leaves_only_its_bad_rows_in_the_temp_directory(
-    admin_client, county, temp_dir
+def test_a_refused_upload_leaves_only_its_bad_rows_in_the_files_folder(
+    admin_client, admin_user, county, temp_dir, files_dir
 ):
     response = upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
 
     assertContains(response, "文件未通过校验")
     token = response.context["result"].bad_rows_token
-    assert kept(temp_dir) == ["hujin-bad-rows-%s.csv" % token]
+    assert kept(files_dir) == ["refusals/%d/%s.csv" % (admin_user.pk, token)]
+    assert kept(temp_dir) == []
+
+
+def test_another_user_cannot_download_the_bad_rows_of_a_refused_upload(
+    admin_client, client, django_user_model, county
+):
+    response = upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
+    token = response.context["result"].bad_rows_token
+    url = reverse("admin:projects_project_import_bad_rows", args=[token])
+    other = django_user_model.objects.create_superuser("other", "", "x")
+    client.force_login(other)
+
+    own = admin_client.get(url)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content).decode("utf-8-sig").startswith("原行号,项目编号")
+    assert client.get(url).status_code == 404
+
+
+def test_another_user_cannot_confirm_an_upload(admin_client, client, django_user_model, county):
+    preview = upload(admin_client, GOOD_CSV, "report.csv", CSV)
+    other = django_user_model.objects.create_superuser("other", "", "x")
+    client.force_login(other)
+
+    response = confirm(client, preview)
+
+    assertContains(response, "未导入：上传的文件已导入或已过期，请重新上传。")
+    assert not Project.objects.exists()
+    assertContains(confirm(admin_client, preview), "导入完成：1行")
 
 
 def test_a_second_confirm_is_told_the_file_is_gone(admin_client, county):
@@ -338,25 +372,20 @@ def test_a_second_confirm_is_told_the_file_is_gone(admin_client, county):
 
 
 @pytest.mark.parametrize(
-    "name", ["../../etc/passwd", "/etc/passwd", "decoy.csv", "hujin-upload-missing1"]
+    "name", ["../../etc/passwd", "/etc/passwd", "decoy", "decoy.csv", "0" * 32, "../" + "0" * 29]
 )
-def test_the_confirm_step_reads_and_deletes_no_other_file(admin_client, county, temp_dir, name):
-    decoy = temp_dir / "decoy.csv"
-    decoy.write_bytes(GOOD_CSV)
+def test_the_confirm_step_reads_and_deletes_no_other_file(
+    admin_client, admin_user, county, temp_dir, files_dir, name
+):
+    decoys = [temp_dir / "decoy.csv", files_dir / "uploads" / str(admin_user.pk) / "decoy.csv"]
+    for decoy in decoys:
+        decoy.parent.mkdir(parents=True, exist_ok=True)
+        decoy.write_bytes(GOOD_CSV)
 
-    response = admin_client.post(
-        PROCESS,
-        {
-            "import_file_name": name,
-            "original_file_name": "x.csv",
-            "format": CSV,
-            "resource": "0",
-        },
-        follow=True,
-    )
+    response = admin_client.post(PROCESS, {"token": name, "confirm": "确认导入"}, follow=True)
 
     assertContains(response, "上传的文件已导入或已过期")
-    assert decoy.exists()
+    assert all(decoy.exists() for decoy in decoys)
     assert not Project.objects.exists()
 
 
@@ -387,3 +416,39 @@ def test_bad_rows_neutralise_every_cell_excel_would_run_header_included(admin_cl
     assert records[1][1:3] == ["'=1+1", "'@SUM(A1)"]
     assert records[1][-2] == "'+cmd"
     assert not [c for r in records for c in r if c.startswith(("=", "+", "-", "@"))]
+
+
+def test_uploads_and_refusal_files_older_than_a_day_are_swept_at_the_next_upload(
+    admin_client, county, files_dir
+):
+    waiting = upload(admin_client, GOOD_CSV, "waiting.csv", CSV)
+    refused = upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
+    day_ago = time.time() - 24 * 3600 - 60
+    for path in files_dir.rglob("*.*"):
+        os.utime(path, (day_ago, day_ago))
+
+    fresh = upload(admin_client, GOOD_CSV, "fresh.csv", CSV)
+
+    token = fresh.context["confirm_form"].initial["token"]
+    assert [p.rsplit("/", 1)[1] for p in kept(files_dir)] == [token + ".json", token + ".upload"]
+    assertContains(confirm(admin_client, waiting), "上传的文件已导入或已过期")
+    bad_rows = refused.context["result"].bad_rows_token
+    url = reverse("admin:projects_project_import_bad_rows", args=[bad_rows])
+    assert admin_client.get(url).status_code == 404
+
+
+def test_a_preview_on_one_app_server_is_confirmed_on_another(
+    admin_client, county, tmp_path, monkeypatch
+):
+    """Two app servers share the files folder, not their temporary directories."""
+    first, second = tmp_path / "server-1-tmp", tmp_path / "server-2-tmp"
+    first.mkdir()
+    second.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(first))
+    preview = upload(admin_client, GOOD_CSV, "report.csv", CSV)
+    monkeypatch.setattr(tempfile, "tempdir", str(second))
+
+    response = confirm(admin_client, preview)
+
+    assertContains(response, "导入完成：1行")
+    assert Project.objects.get().code == "2023-LC-001"

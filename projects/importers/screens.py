@@ -1,0 +1,239 @@
+"""A report's import in the admin: upload → preview → confirm, two plain views over the engine
+and a stored upload (the shape of wagtail's contrib/redirects import).
+
+The upload view keeps the file in the shared storage (uploads.py) and runs the engine on it
+as a dry run: the page shows the preview, the notices and warnings, or every error with the
+refused rows to download. The confirm view runs the engine again on the stored file, for
+real, in one transaction, and removes it. A report type is a ReportType: its import
+function, its preview's headers and its blank templates.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+
+from ..forms import ReportConfirmForm, ReportUploadForm
+from ..models import ImportBatch
+from .refusals import UNLISTED, ImportFailed
+from .running import Source
+from .uploads import Refusal, Upload, open_refusal
+from .workbook import open_workbook
+
+# Errors listed in the message of an import refused at the confirm step.
+CONFIRM_ERRORS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ReportType:
+    """What the import screens need of a report: its ImportBatch.Kind and name, its import
+    function (keyword arguments as import_yearly_report's), the headers of its preview
+    table (after 行号 and 操作), its blank templates, and the checkboxes its refusals name."""
+
+    kind: str
+    name: str
+    run: Callable
+    preview_headers: list
+    template_xlsx: Callable
+    template_csv: Callable
+    allow: tuple = ()
+
+
+@dataclass
+class Outcome:
+    """What the upload's dry run found: the engine's Report, or its refusal and the tokens of
+    the refusal's files."""
+
+    report: object = None
+    failure: ImportFailed | None = None
+    bad_rows_token: str = ""
+    errors_token: str = ""
+    preview_headers: tuple = ()
+
+    @property
+    def file(self):
+        return self.report.files[0] if self.report else None
+
+
+def run(report_type, upload, request, *, dry_run, refusal=None, allowed=None):
+    """The engine on a stored upload, as the request's user, through the admin."""
+    with upload.open() as binary:
+
+        def read():
+            binary.seek(0)
+            return open_workbook(binary, upload.name)
+
+        return report_type.run(
+            files=[Source(upload.name, upload.sha256, read)],
+            user=request.user,
+            channel=ImportBatch.Channel.ADMIN,
+            dry_run=dry_run,
+            refusal=refusal,
+            **(allowed or {}),
+        )
+
+
+class ReportImportAdmin:
+    """A ModelAdmin mixin: the import screens of `report` (a ReportType), its blank templates
+    and the downloads of a refusal's files. Importing needs the model's import permission
+    (<app>.import_<model>; the 导入员 role has it)."""
+
+    report: ReportType
+    import_template_name = "admin/projects/report_import.html"
+
+    def has_import_permission(self, request):
+        opts = self.model._meta
+        return request.user.has_perm("%s.import_%s" % (opts.app_label, opts.model_name))
+
+    def url_name(self, name):
+        opts = self.model._meta
+        return "%s_%s_%s" % (opts.app_label, opts.model_name, name)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name=self.url_name("import")),
+            path("process_import/", view(self.confirm_view), name=self.url_name("process_import")),
+            path(
+                "import/template.<str:fmt>",
+                view(self.template_view),
+                name=self.url_name("import_template"),
+            ),
+            path(
+                "import/bad-rows/<str:token>.csv",
+                view(self.bad_rows_view),
+                name=self.url_name("import_bad_rows"),
+            ),
+            path(
+                "import/errors/<str:token>.txt",
+                view(self.errors_view),
+                name=self.url_name("import_errors"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        permitted = {"has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, {**(extra_context or {}), **permitted})
+
+    def check_import(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+
+    def import_view(self, request):
+        """The upload form; posted, the preview or the errors of a dry run on the file."""
+        self.check_import(request)
+        report = self.report
+        posted = request.method == "POST"
+        form = ReportUploadForm(
+            request.POST if posted else None, request.FILES if posted else None, allow=report.allow
+        )
+        outcome = confirm_form = None
+        if posted and form.is_valid():
+            upload = Upload.store(request.user, form.cleaned_data["import_file"], report.kind)
+            refusal = Refusal(request.user)
+            allowed = form.allowed()
+            try:
+                result = run(
+                    report, upload, request, dry_run=True, refusal=refusal.files, allowed=allowed
+                )
+            except ImportFailed as failure:
+                upload.remove()
+                kept = refusal.keep()
+                outcome = Outcome(
+                    failure=failure,
+                    bad_rows_token=kept.get("bad_rows", ""),
+                    errors_token=kept.get("errors", ""),
+                )
+            else:
+                refusal.keep()
+                outcome = Outcome(report=result, preview_headers=report.preview_headers)
+                confirm_form = ReportConfirmForm(
+                    initial={"token": upload.token, **allowed}, allow=report.allow
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "导入%s" % report.name,
+            "report": report,
+            "form": form,
+            "result": outcome,
+            "confirm_form": confirm_form,
+        }
+        return TemplateResponse(request, self.import_template_name, context)
+
+    def confirm_view(self, request):
+        """Imports the stored upload the preview named, for real; then removes it."""
+        self.check_import(request)
+        back = redirect("admin:" + self.url_name("import"))
+        if request.method != "POST":
+            return back
+        form = ReportConfirmForm(request.POST, allow=self.report.allow)
+        upload = None
+        if form.is_valid():
+            upload = Upload.find(request.user.pk, form.cleaned_data["token"], self.report.kind)
+        if upload is None:
+            # A second click on 确认导入, an upload swept, or a form not made by the preview.
+            messages.error(request, "未导入：上传的文件已导入或已过期，请重新上传。")
+            return back
+        try:
+            result = run(self.report, upload, request, dry_run=False, allowed=form.allowed())
+        except ImportFailed as failure:
+            # Passed at the preview, refused now: the database changed in between.
+            shown = failure.errors[:CONFIRM_ERRORS_SHOWN]
+            if failure.count > len(shown):
+                shown.append(UNLISTED % (failure.count - len(shown)))
+            messages.error(request, "导入失败，未写入任何数据：%s" % "；".join(shown))
+            return back
+        finally:
+            upload.remove()
+        file = result.files[0]
+        messages.success(
+            request,
+            format_html(
+                '导入完成：{}行，新增{}，更新{}，未变{}。<a href="{}">查看导入批次</a>',
+                file.rows,
+                file.created,
+                file.updated,
+                file.unchanged,
+                reverse("admin:projects_importbatch_change", args=[file.batch.pk]),
+            ),
+        )
+        return redirect("admin:" + self.url_name("changelist"))
+
+    def template_view(self, request, fmt):
+        """The blank report template, as XLSX (with a sheet of rules) or CSV."""
+        self.check_import(request)
+        name = "%s模板.%s" % (self.report.name, fmt)
+        if fmt == "xlsx":
+            return FileResponse(self.report.template_xlsx(), as_attachment=True, filename=name)
+        if fmt == "csv":
+            response = HttpResponse(
+                self.report.template_csv(), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = content_disposition_header(True, name)
+            return response
+        raise Http404
+
+    def bad_rows_view(self, request, token):
+        """The rows of the user's refused upload, each with its errors, to fix and send again."""
+        return self.refusal_file(request, token, "bad_rows", "需修改的行.csv")
+
+    def errors_view(self, request, token):
+        """Every error of the user's refused upload, when there were more than the page lists."""
+        return self.refusal_file(request, token, "errors", "全部错误.txt")
+
+    def refusal_file(self, request, token, kind, filename):
+        if not self.has_import_permission(request):
+            raise Http404
+        file = open_refusal(request.user.pk, token, kind)
+        if file is None:  # another user's, never made, or swept
+            raise Http404
+        return FileResponse(file, as_attachment=True, filename=filename)
