@@ -153,12 +153,15 @@ class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
 
 @admin.register(HeaderAlias)
 class HeaderAliasAdmin(AuditedAdmin):
-    """Headers a report import reads as one of its columns, taught by staff."""
+    """Headers a report import reads as one of its columns, taught by staff; with a sender,
+    that sender's saved layout (also saved from the import's refusal page)."""
 
-    list_display = ["header", "column", "report", "note"]
-    list_filter = ["report", "column"]
-    fields = ["report", "column", "header", "note"]
-    search_fields = ["header", "note"]
+    list_display = ["header", "column", "report", "sender", "note"]
+    list_filter = ["report", "column", ("sender", admin.EmptyFieldListFilter)]
+    list_select_related = ["sender"]
+    search_fields = ["header", "note", "sender__name"]
+    autocomplete_fields = ["sender"]
+    fields = ["report", "column", "header", "sender", "note"]
 
 
 @admin.register(ImportBatch)

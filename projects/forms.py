@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from counties.filters import YEAR_ERROR
-from counties.models import FIRST_YEAR, LAST_YEAR
+from counties.models import FIRST_YEAR, LAST_YEAR, County
 from personnel.models import Cadre
 
 from .models import Project, cadres_elsewhere
@@ -59,9 +59,42 @@ ALLOW_FIELDS = {
 }
 
 
-class ReportUploadForm(forms.Form):
+def sender_field(scope, required=False, hidden=False):
+    """报送单位: the county whose office sent the file, among the user's; its saved layout
+    (HeaderAlias.sender) is read too."""
+    counties = County.objects.visible_to(scope).order_by("code")
+    field = forms.ModelChoiceField(
+        counties,
+        label="报送单位",
+        required=required,
+        empty_label="（不指定）",
+        help_text="报表由哪个县市区报送；选定后，也按该县市区保存的表头对应读取。",
+        error_messages={"required": "请选定报送单位：表头对应按报送单位保存。"},
+    )
+    if hidden:
+        field.widget = forms.HiddenInput()
+    return field
+
+
+class AllowFields:
+    def add_allow_fields(self, allow, hidden):
+        for name in allow:
+            label, help_text = ALLOW_FIELDS[name]
+            widget = forms.HiddenInput if hidden else forms.CheckboxInput
+            self.fields[name] = forms.BooleanField(
+                label=label, required=False, help_text=help_text, widget=widget
+            )
+
+    def allowed(self):
+        """The checkboxes of ALLOW_FIELDS the form holds, by name: ticked or not."""
+        fields = [name for name in ALLOW_FIELDS if name in self.fields]
+        return {name: bool(self.cleaned_data.get(name)) for name in fields}
+
+
+class ReportUploadForm(AllowFields, forms.Form):
     """A report's upload. Refuses a file over IMPORT_MAX_UPLOAD_MB before anything stores
-    or reads it; what the file holds is the engine's to judge (importers.workbook)."""
+    or reads it; what the file holds is the engine's to judge (importers.workbook). The
+    sender is the user's county when its scope holds just one."""
 
     import_file = forms.FileField(
         label="报表文件",
@@ -69,11 +102,12 @@ class ReportUploadForm(forms.Form):
         error_messages={"required": "请选择要导入的报表文件。"},
     )
 
-    def __init__(self, *args, allow=(), **kwargs):
+    def __init__(self, *args, scope, allow=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in allow:
-            label, help_text = ALLOW_FIELDS[name]
-            self.fields[name] = forms.BooleanField(label=label, required=False, help_text=help_text)
+        self.fields["sender"] = sender_field(scope)
+        if scope.county_ids is not None and len(scope.county_ids) == 1:
+            self.fields["sender"].initial = scope.county_ids[0]
+        self.add_allow_fields(allow, hidden=False)
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -85,29 +119,53 @@ class ReportUploadForm(forms.Form):
             )
         return upload
 
-    def allowed(self):
-        """The checkboxes ticked, by name."""
-        return {
-            name: bool(self.cleaned_data.get(name)) for name in ALLOW_FIELDS if name in self.fields
-        }
 
-
-class ReportConfirmForm(forms.Form):
-    """The confirm step: the token of an upload the preview stored, and the checkboxes ticked
-    at the upload. The file and its name are those stored with the token (importers.uploads);
-    nothing else the page posts is read."""
+class ReportConfirmForm(AllowFields, forms.Form):
+    """The confirm step: the token of an upload the preview stored, its sender and the
+    checkboxes ticked at the upload. The file and its name are those stored with the token
+    (importers.uploads); nothing else the page posts is read."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
-    def __init__(self, *args, allow=(), **kwargs):
+    def __init__(self, *args, scope, allow=(), **kwargs):
         super().__init__(*args, **kwargs)
-        for name in allow:
-            self.fields[name] = forms.BooleanField(required=False, widget=forms.HiddenInput)
+        self.fields["sender"] = sender_field(scope, hidden=True)
+        self.add_allow_fields(allow, hidden=True)
 
-    def allowed(self):
-        return {
-            name: bool(self.cleaned_data.get(name)) for name in ALLOW_FIELDS if name in self.fields
-        }
+
+class LayoutForm(AllowFields, forms.Form):
+    """A refused upload's header cells matched, once, to the required columns hujin did not
+    find among them, for its sender: saved as that sender's HeaderAlias rows (its layout),
+    then the upload is read again. `missing`: the columns not found (ReportColumn);
+    `unread`: the header cells not read."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    def __init__(self, *args, scope, missing, unread, allow=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sender"] = sender_field(scope, required=True)
+        self.add_allow_fields(allow, hidden=True)
+        self.missing = {column.key: column for column in missing}
+        choices = [("", "（文件中没有这一列）"), *((label, label) for label in unread)]
+        for key, column in self.missing.items():
+            self.fields["column_" + key] = forms.ChoiceField(
+                label=column.header, choices=choices, required=False
+            )
+
+    def matched(self):
+        """{column key: the file's header} the user chose."""
+        chosen = {key: self.cleaned_data.get("column_" + key) for key in self.missing}
+        return {key: header for key, header in chosen.items() if header}
+
+    def clean(self):
+        cleaned = super().clean()
+        headers = [cleaned.get("column_" + key) for key in self.missing]
+        headers = [header for header in headers if header]
+        if not headers:
+            raise forms.ValidationError("请至少为一列选定文件中的表头。")
+        if len(set(headers)) < len(headers):
+            raise forms.ValidationError("同一个表头不能对应两列。")
+        return cleaned
 
 
 class ProjectAdminForm(forms.ModelForm):

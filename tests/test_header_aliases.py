@@ -46,7 +46,7 @@ def test_a_header_taught_for_the_project_report_is_not_read_by_the_indicator_imp
         import_indicator_report(files=[indicator_file()])
 
     assert failure.value.errors == [
-        "缺少必填列：指标。第1行表头中找到的列：年度、县市区、协议数、完成数。"
+        "缺少必填列：指标。第1行表头中找到的列：年度、县市区、协议数、完成数。未认出的表头：考核指标。"
     ]
     assert not IndicatorFigure.objects.exists()
 

@@ -50,6 +50,7 @@ def import_indicator_report(
     dry_run=False,
     progress=None,
     refusal=None,
+    sender=None,
 ):
     """Imports indicator reports; all files are written in one transaction, or none.
 
@@ -57,7 +58,8 @@ def import_indicator_report(
     the places to their scope (None: everywhere). A blank 协议数, 完成数 or 备注 keeps the
     stored value. Raises ImportFailed with the first errors and their count; with `refusal`
     (RefusalFiles), the refused rows and the full list of errors are written there. Returns
-    a Report. A dry run reports the same counts and preview, and writes nothing.
+    a Report. A dry run reports the same counts and preview, and writes nothing. `sender` (a
+    County): whose office sent the files; its saved layout is read too.
     """
     files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
@@ -67,6 +69,7 @@ def import_indicator_report(
     rows = [[] for _ in files]
     findings = Findings(refusal)
     report.remarks = findings.remarks
+    kind = ImportBatch.Kind.INDICATOR_REPORT
     for row in validate(
         files,
         report,
@@ -74,7 +77,9 @@ def import_indicator_report(
         columns=COLUMNS,
         reader=reader,
         findings=findings,
-        aliases=HeaderAlias.objects.by_column(ImportBatch.Kind.INDICATOR_REPORT),
+        aliases=HeaderAlias.objects.by_column(kind),
+        saved=HeaderAlias.objects.by_column(kind, sender) if sender else None,
+        sender=str(sender or ""),
         layouts=[wide.layout(catalogue)],
     ):
         rows[row.file_index].append((row.number, row.values))

@@ -74,14 +74,29 @@ def header_key(header):
 class HeaderNames:
     """Looks a header cell up among a report's columns: {header key: column}."""
 
-    def __init__(self, columns, aliases=None):
-        """`aliases`: {column key: [header, …]} that staff added in the admin."""
-        self.columns = columns
-        self.lookup = {}
+    def __init__(self, columns, aliases=None, saved=None, sender=""):
+        """`aliases`: {column key: [header, …]} that staff added in the admin for every
+        sender; `saved`: those of the file's sender (its saved layout, HeaderAlias.sender),
+        named `sender` in the notices. A header the report or staff already know keeps its
+        column."""
+        self.columns, self.sender = columns, sender
+        self.lookup, self.saved = {}, set()
         for column in columns:
             for name in (*column.names(), *(aliases or {}).get(column.key, ())):
                 self.lookup.setdefault(header_key(name), column)
                 self.lookup.setdefault(header_key(header_unit(name)[0]), column)
+        for column in columns:
+            for name in (saved or {}).get(column.key, ()):
+                for key in (header_key(name), header_key(header_unit(name)[0])):
+                    if key not in self.lookup:
+                        self.lookup[key] = column
+                        self.saved.add(key)
+
+    def is_saved(self, header):
+        """Whether a header is read only through the sender's saved layout."""
+        value = text(header)
+        keys = (header_key(value), header_key(header_unit(value)[0]))
+        return bool(self.saved) and any(key in self.saved for key in keys)
 
     def match(self, header):
         """(column, unit written) for a header cell, or (None, None)."""

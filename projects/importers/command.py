@@ -6,6 +6,9 @@ The leading underscore keeps this module out of the list of commands.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from counties.models import County
 
 from .refusals import ImportFailed
 from .running import Progress
@@ -28,13 +31,23 @@ class ReportImportCommand(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验和比对，不写入")
         parser.add_argument("--quiet", action="store_true", help="不输出进度")
+        parser.add_argument(
+            "--sender",
+            metavar="县市区",
+            help="报送单位（县市区的名称或区划代码）：也按该县市区保存的表头对应读取",
+        )
         for option, keyword, text in self.flags:
             parser.add_argument(option, action="store_true", dest=keyword, help=text)
 
-    def handle(self, *, paths, dry_run, quiet, **options):
+    def handle(self, *, paths, dry_run, quiet, sender=None, **options):
         missing = [p for p in paths if not Path(p).is_file()]
         if missing:
             raise CommandError("找不到文件：%s" % "、".join(missing))
+        if sender is not None:
+            found = County.objects.filter(Q(code=sender.strip()) | Q(name=sender.strip())).first()
+            if found is None:
+                raise CommandError("找不到报送单位“%s”：请写县市区的全称或6位区划代码。" % sender)
+            sender = found
         progress = Progress(None if quiet else self.progress)
         handles = [open(path, "rb") for path in paths]  # noqa: SIM115 closed below
         try:
@@ -42,6 +55,7 @@ class ReportImportCommand(BaseCommand):
                 files=[(Path(p).name, h) for p, h in zip(paths, handles, strict=True)],
                 dry_run=dry_run,
                 progress=progress,
+                sender=sender,
                 **{keyword: options[keyword] for _, keyword, _ in self.flags},
             )
         except ImportFailed as failure:

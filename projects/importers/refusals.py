@@ -31,9 +31,21 @@ class ImportFailed(Exception):
     not listed ("" when none). `bad_rows_kept` and `errors_kept` say whether the refused rows
     and the full list of errors were written to the files asked for."""
 
-    def __init__(self, errors, count=None, *, bad_rows_kept=False, errors_kept=False, remarks=None):
+    def __init__(
+        self,
+        errors,
+        count=None,
+        *,
+        bad_rows_kept=False,
+        errors_kept=False,
+        remarks=None,
+        unmatched=(),
+    ):
         self.errors = list(errors[:MAX_ERRORS_SHOWN])
         self.remarks = remarks
+        # (sheet name, tables.MissingColumns) of each sheet whose required columns are not
+        # all in its header row: what the admin offers to match once (a saved layout).
+        self.unmatched = list(unmatched)
         self.count = len(errors) if count is None else count
         self.bad_rows_kept, self.errors_kept = bad_rows_kept, errors_kept
         super().__init__("\n".join([*self.errors, self.unlisted_line]).strip())
@@ -122,6 +134,7 @@ class Findings:
         self.count = 0
         self.errors_out = self.bad_rows_out = None
         self.remarks = Remarks()
+        self.unmatched = []
 
     def remark(self, level, kind, line):
         self.remarks.add(level, kind, line)
@@ -168,6 +181,7 @@ class Findings:
                 bad_rows_kept=self.bad_rows_out is not None,
                 errors_kept=self.errors_out is not None,
                 remarks=self.remarks,
+                unmatched=self.unmatched,
             )
 
     def close(self):

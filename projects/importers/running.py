@@ -21,6 +21,7 @@ from .columns import HeaderNames
 from .parsing import FileError, text
 from .tables import (
     HEADER_SEARCH_ROWS,
+    MissingColumns,
     fill_merged,
     find_table,
     is_report_sheet_name,
@@ -152,7 +153,19 @@ def in_one_transaction(work, *, dry_run):
         pass
 
 
-def validate(files, report, progress, *, columns, reader, findings, aliases=None, layouts=None):
+def validate(
+    files,
+    report,
+    progress,
+    *,
+    columns,
+    reader,
+    findings,
+    aliases=None,
+    saved=None,
+    sender="",
+    layouts=None,
+):
     """Reads and checks every row of every report sheet of every file, and yields each valid
     one as a Row until the first error; once all are read, raises ImportFailed listing the
     problems. Notices and warnings go to `findings.remarks`.
@@ -160,11 +173,12 @@ def validate(files, report, progress, *, columns, reader, findings, aliases=None
     `reader(table)` makes the row reader (a columns.ColumnReader) of a sheet's table: its
     `read(number, cells)` returns (values, error lines, remarks), `key(values)` what must be
     unique across the files (or None) and `duplicate(number, where, values)` the error line
-    of a repeated key. `aliases`: staff's extra headers by column key.
+    of a repeated key. `aliases`: staff's extra headers by column key; `saved`: those of the
+    file's sender, named `sender` in a notice each time they are read (a saved layout).
     `layouts`: functions (head rows, HeaderNames, merged values) → (Table, rows after) or
     None, tried before the one-record-a-row layout (tables.find_table).
     """
-    names = HeaderNames(columns, aliases)
+    names = HeaderNames(columns, aliases, saved, sender)
     seen = {}  # key → place(file, sheet, row): one small int per key keeps memory low
     several = len(files) > 1
     for index, (source, file_report) in enumerate(zip(files, report.files, strict=True)):
@@ -260,6 +274,8 @@ class SheetReading:
             except FileError as error:
                 for message in error.messages:
                     self.findings.error(self.prefix(position) + message)
+                if isinstance(error, MissingColumns):
+                    self.findings.unmatched.append((sheet.name, error))
                 continue
             if result is None:
                 if self.several_sheets:
@@ -290,6 +306,15 @@ class SheetReading:
             findings.remark(level, "表头", prefix + message)
         for message in table.notices:
             findings.remark("notice", "表头", prefix + message)
+        headers = {column.key: column.header for column in self.names.columns}
+        for key, (index, label, _) in table.positions.items():
+            if index is not None and self.names.is_saved(label):
+                findings.remark(
+                    "notice",
+                    "表头",
+                    "%s第%d行表头“%s”按%s保存的表头对应读作“%s”"
+                    % (prefix, table.header_row, label, self.names.sender, headers[key]),
+                )
         if table.unread:
             findings.remark(
                 "notice",

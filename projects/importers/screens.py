@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -20,8 +21,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
-from ..forms import ReportConfirmForm, ReportUploadForm
-from ..models import ImportBatch
+from counties.admin import record, snapshot
+from counties.models import AuditEntry
+from counties.scopes import scope_of
+
+from ..forms import LayoutForm, ReportConfirmForm, ReportUploadForm
+from ..models import HeaderAlias, ImportBatch
+from .columns import REPORTS
 from .refusals import UNLISTED, ImportFailed
 from .running import Source
 from .uploads import Refusal, Upload, open_refusal
@@ -101,6 +107,7 @@ class ReportImportAdmin:
         return [
             path("import/", view(self.import_view), name=self.url_name("import")),
             path("process_import/", view(self.confirm_view), name=self.url_name("process_import")),
+            path("import/layout/", view(self.layout_view), name=self.url_name("import_layout")),
             path(
                 "import/template.<str:fmt>",
                 view(self.template_view),
@@ -130,42 +137,135 @@ class ReportImportAdmin:
     def import_view(self, request):
         """The upload form; posted, the preview or the errors of a dry run on the file."""
         self.check_import(request)
-        report = self.report
+        report, scope = self.report, scope_of(request.user)
         posted = request.method == "POST"
         form = ReportUploadForm(
-            request.POST if posted else None, request.FILES if posted else None, allow=report.allow
+            request.POST if posted else None,
+            request.FILES if posted else None,
+            scope=scope,
+            allow=report.allow,
         )
-        outcome = confirm_form = None
-        if posted and form.is_valid():
-            upload = Upload.store(request.user, form.cleaned_data["import_file"], report.kind)
-            refusal = Refusal(request.user)
-            allowed = form.allowed()
-            try:
-                result = run(
-                    report, upload, request, dry_run=True, refusal=refusal.files, allowed=allowed
-                )
-            except ImportFailed as failure:
-                upload.remove()
-                kept = refusal.keep()
-                outcome = Outcome(
-                    failure=failure,
-                    bad_rows_token=kept.get("bad_rows", ""),
-                    errors_token=kept.get("errors", ""),
+        if not (posted and form.is_valid()):
+            return self.render(request, form=form)
+        upload = Upload.store(request.user, form.cleaned_data["import_file"], report.kind)
+        return self.preview(request, upload, form.cleaned_data["sender"], form.allowed())
+
+    def preview(self, request, upload, sender, allowed, layout_form=None):
+        """The page of a dry run on a stored upload: its preview and the confirm button; or
+        its errors, and where the file's headers lacked required columns, the form matching
+        them once for the sender (layout_view). A refused upload is removed unless so."""
+        report, scope = self.report, scope_of(request.user)
+        refusal = Refusal(request.user)
+        try:
+            result = run(
+                report,
+                upload,
+                request,
+                dry_run=True,
+                refusal=refusal.files,
+                allowed={**allowed, "sender": sender},
+            )
+        except ImportFailed as failure:
+            kept = refusal.keep()
+            outcome = Outcome(
+                failure=failure,
+                bad_rows_token=kept.get("bad_rows", ""),
+                errors_token=kept.get("errors", ""),
+            )
+            if failure.unmatched and request.user.has_perm("projects.add_headeralias"):
+                upload.remember_unmatched(failure.unmatched)
+                layout_form = layout_form or self.layout_form(
+                    request,
+                    upload,
+                    initial={
+                        "token": upload.token,
+                        "sender": sender.pk if sender else "",
+                        **allowed,
+                    },
                 )
             else:
-                refusal.keep()
-                outcome = Outcome(report=result, preview_headers=report.preview_headers)
-                confirm_form = ReportConfirmForm(
-                    initial={"token": upload.token, **allowed}, allow=report.allow
+                upload.remove()
+                layout_form = None
+            return self.render(request, result=outcome, layout_form=layout_form)
+        refusal.keep()
+        confirm_form = ReportConfirmForm(
+            initial={"token": upload.token, "sender": sender.pk if sender else "", **allowed},
+            scope=scope,
+            allow=report.allow,
+        )
+        outcome = Outcome(report=result, preview_headers=report.preview_headers)
+        return self.render(request, result=outcome, confirm_form=confirm_form)
+
+    def layout_form(self, request, upload, data=None, initial=None):
+        keys, unread = upload.unmatched()
+        missing = [column for column in REPORTS[self.report.kind] if column.key in keys]
+        return LayoutForm(
+            data,
+            initial=initial,
+            scope=scope_of(request.user),
+            missing=missing,
+            unread=unread,
+            allow=self.report.allow,
+        )
+
+    def layout_view(self, request):
+        """Saves the headers a refused upload's sender writes for the required columns it
+        lacked (HeaderAlias rows of that sender), then previews the upload again."""
+        self.check_import(request)
+        back = redirect("admin:" + self.url_name("import"))
+        if request.method != "POST" or not request.user.has_perm("projects.add_headeralias"):
+            return back
+        token = request.POST.get("token", "")
+        upload = Upload.find(request.user.pk, token, self.report.kind)
+        if upload is None:
+            messages.error(request, "上传的文件已导入或已过期，请重新上传。")
+            return back
+        form = self.layout_form(request, upload, data=request.POST)
+        if form.is_valid():
+            sender = form.cleaned_data["sender"]
+            aliases = [
+                HeaderAlias(
+                    report=self.report.kind,
+                    column=key,
+                    header=header,
+                    sender=sender,
+                    note=("%s导入“%s”时保存" % (request.user, upload.name))[:100],
                 )
+                for key, header in form.matched().items()
+            ]
+            try:
+                for alias in aliases:
+                    alias.full_clean()
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                with transaction.atomic():
+                    for alias in aliases:
+                        alias.save()
+                        record(request, alias, AuditEntry.Action.CREATE, None, snapshot(alias))
+                messages.success(
+                    request,
+                    "已保存%s的表头对应：%s。以后选定该报送单位的文件都按此读取。"
+                    % (
+                        sender,
+                        "、".join("“%s”→%s" % (a.header, a.get_column_display()) for a in aliases),
+                    ),
+                )
+                return self.preview(request, upload, sender, form.allowed())
+        sender = form.cleaned_data.get("sender")
+        return self.preview(request, upload, sender, form.allowed(), layout_form=form)
+
+    def render(self, request, **context):
+        report = self.report
+        context.setdefault(
+            "form", ReportUploadForm(scope=scope_of(request.user), allow=report.allow)
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "导入%s" % report.name,
             "report": report,
-            "form": form,
-            "result": outcome,
-            "confirm_form": confirm_form,
+            **context,
         }
         return TemplateResponse(request, self.import_template_name, context)
 
@@ -175,7 +275,9 @@ class ReportImportAdmin:
         back = redirect("admin:" + self.url_name("import"))
         if request.method != "POST":
             return back
-        form = ReportConfirmForm(request.POST, allow=self.report.allow)
+        form = ReportConfirmForm(
+            request.POST, scope=scope_of(request.user), allow=self.report.allow
+        )
         upload = None
         if form.is_valid():
             upload = Upload.find(request.user.pk, form.cleaned_data["token"], self.report.kind)
@@ -183,8 +285,9 @@ class ReportImportAdmin:
             # A second click on 确认导入, an upload swept, or a form not made by the preview.
             messages.error(request, "未导入：上传的文件已导入或已过期，请重新上传。")
             return back
+        allowed = {**form.allowed(), "sender": form.cleaned_data["sender"]}
         try:
-            result = run(self.report, upload, request, dry_run=False, allowed=form.allowed())
+            result = run(self.report, upload, request, dry_run=False, allowed=allowed)
         except ImportFailed as failure:
             # Passed at the preview, refused now: the database changed in between.
             shown = failure.errors[:CONFIRM_ERRORS_SHOWN]

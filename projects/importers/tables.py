@@ -233,13 +233,27 @@ def settle(header_rows, names, title_rows=()):
             positions["year"] = (None, "年度", None)
             fixed["year"] = year
             notices.append(notice)
-    missing = [c.header for c in names.columns if c.required and c.key not in positions]
+    missing = [c for c in names.columns if c.required and c.key not in positions]
     if missing:
-        raise FileError(
-            "缺少必填列：%(missing)s。第%(row)d行表头中找到的列：%(found)s。"
-            % {"missing": "、".join(missing), "row": last_row, "found": "、".join(found) or "无"}
-        )
+        raise MissingColumns(missing, last_row, found, unread)
     return Table(last_row, positions, header, unread, fixed=fixed, notices=notices)
+
+
+class MissingColumns(FileError):
+    """A header row was found, but not every required column in it: `missing` (columns),
+    what the row held that was read (`found`) and not (`unread`), for the admin to offer
+    matching the unread headers to the missing columns once (a saved layout)."""
+
+    def __init__(self, missing, row, found, unread):
+        self.missing, self.row, self.found, self.unread = missing, row, found, unread
+        message = "缺少必填列：%(missing)s。第%(row)d行表头中找到的列：%(found)s。" % {
+            "missing": "、".join(c.header for c in missing),
+            "row": row,
+            "found": "、".join(found) or "无",
+        }
+        if unread:
+            message += "未认出的表头：%s。" % "、".join(unread)
+        super().__init__(message)
 
 
 def marker(cells, probe):

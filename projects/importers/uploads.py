@@ -98,6 +98,25 @@ class Upload:
         upload.name, upload.sha256 = head["name"], head["sha256"]
         return upload
 
+    def unmatched(self):
+        """What the upload's last refusal left unmatched (remember_unmatched): ([column
+        keys], [header cells])."""
+        with storage().open(self.head_path, "rb") as file:
+            head = json.loads(file.read())
+        return head.get("missing", []), head.get("unread", [])
+
+    def remember_unmatched(self, unmatched):
+        """Keeps, beside the upload, the required columns its refusal did not find and the
+        header cells it did not read (ImportFailed.unmatched), for matching them once."""
+        missing, unread = [], []
+        for _, error in unmatched:
+            missing += [c.key for c in error.missing if c.key not in missing]
+            unread += [label for label in error.unread if label not in unread]
+        head = {"name": self.name, "sha256": self.sha256, "report": self.report}
+        head.update(missing=missing, unread=unread)
+        remove(self.head_path)
+        storage().save(self.head_path, ContentFile(json.dumps(head).encode("utf-8")))
+
     def open(self):
         """The uploaded bytes, as a seekable binary file (a context manager)."""
         return storage().open(self.path, "rb")

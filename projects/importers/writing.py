@@ -33,6 +33,7 @@ def import_yearly_report(
     refusal=None,
     allow_moves=False,
     allow_large_amounts=False,
+    sender=None,
 ):
     """Imports yearly project reports; all files are written in one transaction, or none.
 
@@ -42,6 +43,7 @@ def import_yearly_report(
     `remarks` hold the notices and warnings. A dry run reports the same counts, preview and
     remarks, and writes nothing. A row that would change a stored project's year or county
     is refused unless `allow_moves`; a 上海援助资金 beyond belief unless `allow_large_amounts`.
+    `sender` (a County): whose office sent the files; its saved layout is read too.
     """
     files = sources(files)
     report = Report([FileReport(f.name, f.sha256) for f in files])
@@ -61,6 +63,8 @@ def import_yearly_report(
                 reader=reader,
                 findings=findings,
                 aliases=HeaderAlias.objects.by_column(),
+                saved=HeaderAlias.objects.by_column(sender=sender) if sender else None,
+                sender=str(sender or ""),
             ):
                 staging.add(row)
             staging.flush()

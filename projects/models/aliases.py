@@ -1,8 +1,15 @@
 """Headers staff teach the report imports: another way a county's report heads one of a
-report's columns (项目实施单位所在县 for 县市区), added in the admin, no code changed."""
+report's columns (项目实施单位所在县 for 县市区), added in the admin, no code changed.
+
+A header saved for a sender (报送单位: the county whose office sends the file) is its saved
+layout: read only in that sender's files, each time with a notice. The admin's import saves
+one when a file's required column is under a header hujin cannot infer (screens.py)."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+
+from counties.models import County
 
 from .batches import ImportBatch
 
@@ -27,10 +34,12 @@ def column_choices():
 
 
 class HeaderAliasQuerySet(models.QuerySet):
-    def by_column(self, report=ImportBatch.Kind.YEARLY_REPORT):
-        """{column key: [header, …]} of one report type, for its import; one query."""
+    def by_column(self, report=ImportBatch.Kind.YEARLY_REPORT, sender=None):
+        """{column key: [header, …]} of one report type, for its import: the headers for
+        every sender, or with `sender` (a County) that sender's saved layout; one query."""
         aliases = {}
-        for column, header in self.filter(report=report).values_list("column", "header"):
+        chosen = self.filter(report=report, sender=sender)
+        for column, header in chosen.values_list("column", "header"):
             aliases.setdefault(column, []).append(header)
         return aliases
 
@@ -44,6 +53,15 @@ class HeaderAlias(models.Model):
         "表头写法", max_length=60, help_text="报表中这一列的表头，如“项目所在县区”。"
     )
     note = models.CharField("说明", max_length=100, blank=True, help_text="如哪个县这样写。")
+    sender = models.ForeignKey(
+        County,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="报送单位",
+        help_text="只读该县市区报送的文件（导入时选定报送单位）；留空则所有文件都读。",
+    )
 
     objects = HeaderAliasQuerySet.as_manager()
 
@@ -54,13 +72,22 @@ class HeaderAlias(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "header"],
+                condition=Q(sender__isnull=True),
                 name="header_alias_unique_in_report",
                 violation_error_message="该报表已有这一表头写法。",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "sender", "header"],
+                condition=Q(sender__isnull=False),
+                name="header_alias_unique_for_sender",
+                violation_error_message="该报送单位的这一报表已有这一表头写法。",
             ),
         ]
 
     def __str__(self):
-        return "%s → %s（%s）" % (self.header, self.get_column_display(), self.get_report_display())
+        sender = "，%s报送" % self.sender if self.sender_id else ""
+        report = self.get_report_display()
+        return "%s → %s（%s%s）" % (self.header, self.get_column_display(), report, sender)
 
     def clean(self):
         from ..importers.columns import HeaderNames

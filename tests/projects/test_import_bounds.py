@@ -417,13 +417,13 @@ def test_the_batch_keeps_the_name_uploaded_not_the_one_posted_back(admin_client,
     assert ImportBatch.objects.get().file_name == "2023年澜沧县报表.csv"
 
 
-def test_the_confirm_step_posts_no_name_only_the_uploads_token(admin_client, county):
+def test_the_confirm_step_posts_no_name_only_the_uploads_token_and_choices(admin_client, county):
     preview = upload(admin_client, csv_bytes([row()]), "报表.csv", CSV)
     posted = dict(preview.context["confirm_form"].initial)
 
     admin_client.post(PROCESS, {**posted, "confirm": "确认导入"})
 
-    assert set(posted) == {"token", "allow_moves", "allow_large_amounts"}
+    assert set(posted) == {"token", "sender", "allow_moves", "allow_large_amounts"}
     assert ImportBatch.objects.get().file_name == "报表.csv"
 
 
