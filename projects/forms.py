@@ -77,10 +77,10 @@ def sender_field(scope, required=False, hidden=False):
 
 
 class AllowFields:
-    def add_allow_fields(self, allow, hidden):
+    def add_allow_fields(self, allow, hidden, shown=()):
         for name in allow:
             label, help_text = ALLOW_FIELDS[name]
-            widget = forms.HiddenInput if hidden else forms.CheckboxInput
+            widget = forms.HiddenInput if hidden and name not in shown else forms.CheckboxInput
             self.fields[name] = forms.BooleanField(
                 label=label, required=False, help_text=help_text, widget=widget
             )
@@ -127,10 +127,11 @@ class ReportConfirmForm(AllowFields, forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=32)
 
-    def __init__(self, *args, scope, allow=(), **kwargs):
+    def __init__(self, *args, scope, allow=(), shown=(), **kwargs):
+        """`shown`: the checkboxes offered to tick (after a refusal they would accept)."""
         super().__init__(*args, **kwargs)
         self.fields["sender"] = sender_field(scope, hidden=True)
-        self.add_allow_fields(allow, hidden=True)
+        self.add_allow_fields(allow, hidden=True, shown=shown)
 
 
 class LayoutForm(AllowFields, forms.Form):

@@ -17,11 +17,11 @@ YARDSTICK_FACTOR = 10
 # …when it is also above this (万元): small counties start small.
 YARDSTICK_FLOOR = 1000
 MOVES_ALLOWED = (
-    "如确需变更，请加--allow-moves（管理后台上传时勾选“允许变更年度或县市区”）后重新导入"
+    "如确需变更，请加--allow-moves（管理后台上传时或在出错页面勾选“允许变更年度或县市区”）后重新导入"
 )
 LARGE_ALLOWED = (
     "请核对本列是否实为元（表头写“上海援助资金（元）”即按元换算）；确认无误时，请加"
-    "--allow-large-amounts（管理后台上传时勾选“确认大额资金无误”）后重新导入"
+    "--allow-large-amounts（管理后台上传时或在出错页面勾选“确认大额资金无误”）后重新导入"
 )
 
 
@@ -32,9 +32,10 @@ class StagedChecks:
     def __init__(self, report, findings):
         self.report, self.findings = report, findings
 
-    def refuse(self, sql, params, line):
+    def refuse(self, sql, params, line, allow=None):
         """Runs `sql`, whose rows start with file index, sheet index and row number; each
-        row is refused with `line(*rest)` = (column key, message)."""
+        row is refused with `line(*rest)` = (column key, message). `allow`: the import's
+        flag that would accept these rows (ImportFailed.allowable, for the admin's box)."""
         with connection.chunked_cursor() as cursor:
             cursor.execute(sql.format(**tables()), params)
             while rows := cursor.fetchmany(1000):
@@ -43,6 +44,8 @@ class StagedChecks:
                     label = self.report.files[index].labels.get(key, "")
                     prefix = self.report.line_prefix(index, sheet_index)
                     self.findings.error(prefix + cell_line(number, label, message))
+        if allow is not None:
+            self.findings.allowable = allow
         self.findings.fail_if_any()
 
     def scope(self, allowed):
@@ -108,7 +111,7 @@ class StagedChecks:
             return "shanghai_funds", "%s，%s" % (why, LARGE_ALLOWED)
 
         params = [bound, YARDSTICK_PROJECTS, YARDSTICK_FLOOR, YARDSTICK_FACTOR]
-        self.refuse(sql, params, line)
+        self.refuse(sql, params, line, allow="allow_large_amounts")
 
     def moves(self):
         """Refuses rows that would change a stored project's year or county: a code reported
@@ -132,7 +135,7 @@ class StagedChecks:
                 MOVES_ALLOWED,
             )
 
-        self.refuse(sql, [], line)
+        self.refuse(sql, [], line, allow="allow_moves")
 
     def links(self):
         """Refuses rows that would move a project to another county while it has a park,

@@ -40,12 +40,16 @@ class ImportFailed(Exception):
         errors_kept=False,
         remarks=None,
         unmatched=(),
+        allowable=None,
     ):
         self.errors = list(errors[:MAX_ERRORS_SHOWN])
         self.remarks = remarks
         # (sheet name, tables.MissingColumns) of each sheet whose required columns are not
         # all in its header row: what the admin offers to match once (a saved layout).
         self.unmatched = list(unmatched)
+        # The import's flag that would accept every row refused ("allow_moves",
+        # "allow_large_amounts"): the refusal came from that check alone.
+        self.allowable = allowable
         self.count = len(errors) if count is None else count
         self.bad_rows_kept, self.errors_kept = bad_rows_kept, errors_kept
         super().__init__("\n".join([*self.errors, self.unlisted_line]).strip())
@@ -135,6 +139,7 @@ class Findings:
         self.errors_out = self.bad_rows_out = None
         self.remarks = Remarks()
         self.unmatched = []
+        self.allowable = None
 
     def remark(self, level, kind, line):
         self.remarks.add(level, kind, line)
@@ -182,6 +187,7 @@ class Findings:
                 errors_kept=self.errors_out is not None,
                 remarks=self.remarks,
                 unmatched=self.unmatched,
+                allowable=self.allowable,
             )
 
     def close(self):

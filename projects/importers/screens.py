@@ -108,6 +108,7 @@ class ReportImportAdmin:
             path("import/", view(self.import_view), name=self.url_name("import")),
             path("process_import/", view(self.confirm_view), name=self.url_name("process_import")),
             path("import/layout/", view(self.layout_view), name=self.url_name("import_layout")),
+            path("import/again/", view(self.again_view), name=self.url_name("import_again")),
             path(
                 "import/template.<str:fmt>",
                 view(self.template_view),
@@ -172,6 +173,19 @@ class ReportImportAdmin:
                 bad_rows_token=kept.get("bad_rows", ""),
                 errors_token=kept.get("errors", ""),
             )
+            if failure.allowable in report.allow:
+                # Refused by one check a person may overrule: tick its box, read it again.
+                again_form = ReportConfirmForm(
+                    initial={
+                        "token": upload.token,
+                        "sender": sender.pk if sender else "",
+                        **allowed,
+                    },
+                    scope=scope,
+                    allow=report.allow,
+                    shown=(failure.allowable,),
+                )
+                return self.render(request, result=outcome, again_form=again_form)
             if failure.unmatched and request.user.has_perm("projects.add_headeralias"):
                 upload.remember_unmatched(failure.unmatched)
                 layout_form = layout_form or self.layout_form(
@@ -195,6 +209,23 @@ class ReportImportAdmin:
         )
         outcome = Outcome(report=result, preview_headers=report.preview_headers)
         return self.render(request, result=outcome, confirm_form=confirm_form)
+
+    def again_view(self, request):
+        """Previews a stored upload again, with the box its refusal named now ticked."""
+        self.check_import(request)
+        back = redirect("admin:" + self.url_name("import"))
+        if request.method != "POST":
+            return back
+        form = ReportConfirmForm(
+            request.POST, scope=scope_of(request.user), allow=self.report.allow
+        )
+        upload = None
+        if form.is_valid():
+            upload = Upload.find(request.user.pk, form.cleaned_data["token"], self.report.kind)
+        if upload is None:
+            messages.error(request, "上传的文件已导入或已过期，请重新上传。")
+            return back
+        return self.preview(request, upload, form.cleaned_data["sender"], form.allowed())
 
     def layout_form(self, request, upload, data=None, initial=None):
         keys, unread = upload.unmatched()

@@ -202,3 +202,49 @@ def test_an_xlsx_upload_goes_through_the_same_engine(admin_client, county):
     project = Project.objects.get(code="LC-2023-009")
     assert str(project.shanghai_funds.normalize()) == "169.41"
     assert project.county == county
+
+
+def test_a_large_amount_is_accepted_from_the_refusal_page_without_uploading_again(
+    admin_client, county, settings
+):
+    settings.IMPORT_MAX_PROJECT_FUNDS = 100
+    file = upload("大额.csv", HEADER + "LC-1,茶叶初制所,2023,530828,产业发展,在建,150\r\n")
+    refused = post_upload(admin_client, file)
+    again = refused.context["again_form"]
+
+    assertContains(refused, "150万元超过单个项目上限100万元")
+    assertContains(refused, "确认大额资金无误")
+    assert list(again.fields) == ["token", "sender", "allow_moves", "allow_large_amounts"]
+    assert [name for name in again.fields if not again.fields[name].widget.is_hidden] == [
+        "allow_large_amounts"
+    ]
+    still = admin_client.post(
+        reverse("admin:projects_project_import_again"), {**again.initial, "allow_large_amounts": ""}
+    )
+    assertContains(still, "150万元超过单个项目上限100万元")
+
+    previewed = admin_client.post(
+        reverse("admin:projects_project_import_again"),
+        {**again.initial, "allow_large_amounts": "on"},
+    )
+
+    assertContains(previewed, "新增 <strong>1</strong>")
+    confirm = previewed.context["confirm_form"].initial
+    assert confirm["allow_large_amounts"] is True
+    done = admin_client.post(PROCESS, {**confirm, "confirm": "确认导入"}, follow=True)
+    assertContains(done, "导入完成：1行，新增1")
+    assert Project.objects.get().shanghai_funds == 150
+
+
+def test_a_move_is_accepted_from_the_refusal_page(admin_client, county):
+    Project.objects.create(code="LC-1", name="茶叶初制所", county=county, year=2022)
+    file = upload("改年度.csv", HEADER + "LC-1,茶叶初制所,2023,530828,产业发展,在建,15\r\n")
+    again = post_upload(admin_client, file).context["again_form"]
+
+    previewed = admin_client.post(
+        reverse("admin:projects_project_import_again"), {**again.initial, "allow_moves": "on"}
+    )
+    confirm = previewed.context["confirm_form"].initial
+    admin_client.post(PROCESS, {**confirm, "confirm": "确认导入"})
+
+    assert Project.objects.get().year == 2023

@@ -56,7 +56,7 @@ def test_a_project_reported_with_another_year_is_refused_unless_allowed(tmp_path
     assert errors == [
         "第2行 年度：项目“LC-1”已登记为2022年度、澜沧拉祜族自治县，"
         "本行为2023年度、澜沧拉祜族自治县；"
-        "如确需变更，请加--allow-moves（管理后台上传时勾选“允许变更年度或县市区”）后重新导入"
+        "如确需变更，请加--allow-moves（管理后台上传时或在出错页面勾选“允许变更年度或县市区”）后重新导入"
     ]
     assert stored("LC-1").year == 2022
     import_files(write(tmp_path, "报表.xlsx", content), quiet=True, allow_moves=True)

@@ -58,7 +58,7 @@ def test_amounts_in_yuan_under_a_wan_header_stop_the_import(tmp_path, lancang):
     assert errors == [
         "第2行 上海援助资金（万元）：3000000000万元超过单个项目上限20000万元，请核对本列是否实为元"
         "（表头写“上海援助资金（元）”即按元换算）；确认无误时，请加--allow-large-amounts"
-        "（管理后台上传时勾选“确认大额资金无误”）后重新导入"
+        "（管理后台上传时或在出错页面勾选“确认大额资金无误”）后重新导入"
     ]
     assert not Project.objects.exists()
     import_files(write(tmp_path, "报表.xlsx", content), quiet=True, allow_large_amounts=True)
