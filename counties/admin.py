@@ -169,11 +169,6 @@ class ScopedInline(NarrowedChoices, admin.TabularInline):
     """An inline whose foreign-key choices are narrowed like its screen's."""
 
 
-# Users, roles and scopes: who may administer which users (counties/user_admin.py). That
-# module builds on the audit helpers above, so it is imported here, once they exist.
-from .user_admin import HujinUserAdmin, RoleAdmin, ScopeInline  # noqa: E402, F401
-
-
 @admin.register(Prefecture)
 class PrefectureAdmin(RegistryExport, ScopedAdmin):
     scope_county = None
@@ -286,7 +281,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Entries of records inside the scope only, by the place written with each entry;
         # user administration to superusers only.
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).visible_to(scope_of(request.user))
 
     def has_add_permission(self, request):
         return False

@@ -5,7 +5,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from .models import division_code
+# Every division code is six digits; models.py uses it too (this module imports nothing of
+# counties, so that models.py may re-export FormerDivision).
+division_code = RegexValidator(r"^\d{6}$", "请输入6位数字的行政区划代码。")
 
 
 class FormerDivisionQuerySet(models.QuerySet):

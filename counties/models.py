@@ -1,15 +1,13 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from .audit import shown
-
-division_code = RegexValidator(r"^\d{6}$", "请输入6位数字的行政区划代码。")
+from .former import division_code
 
 FIRST_YEAR = 1996  # 沪滇对口帮扶始于1996年
 LAST_YEAR = 2100
@@ -380,21 +378,21 @@ def user_administration():
 
 
 class AuditEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The entries of records inside the user's scope, by the place written with each
-        entry (so a deleted record's entries stay where the record was); user administration
-        only to superusers. No join."""
-        if user.is_superuser:
+    def visible_to(self, scope):
+        """The entries of records inside the scope (counties.scopes.scope_of), by the place
+        written with each entry (so a deleted record's entries stay where the record was);
+        user administration only to superusers. No join."""
+        if scope.superuser:
             return self
-        return self.exclude(user_administration()).filter(scope_of(user).q("county", "prefecture"))
+        return self.exclude(user_administration()).filter(scope.q("county", "prefecture"))
 
-    def outside(self, user):
-        """The entries of records outside the user's scope: the complement of visible_to.
-        A negated lookup keeps the entries without a place, which are outside any county."""
-        if user.is_superuser:
+    def outside(self, scope):
+        """The entries of records outside the scope: the complement of visible_to. A
+        negated lookup keeps the entries without a place, which are outside any county."""
+        if scope.superuser:
             return self.none()
         users = user_administration()
-        inside = scope_of(user).q("county", "prefecture")
+        inside = scope.q("county", "prefecture")
         return self.filter(users | ~inside) if inside else self.filter(users)
 
     def for_object(self, obj):
@@ -477,6 +475,3 @@ from .former import (  # noqa: E402, F401
     FormerDivisionQuerySet,
     current_codes_list,
 )
-
-# The request's scope reads the Scope model above, so its module comes last too.
-from .scopes import scope_of  # noqa: E402

@@ -30,6 +30,7 @@ class Reach:
     """
 
     def __init__(self, user):
+        self.user, self.superuser = user, user.is_superuser
         self.everywhere, self.nothing = user.is_superuser, False
         self.county_ids = self.prefecture_ids = None
         if self.everywhere:

@@ -186,7 +186,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
     date_hierarchy = "imported_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        return super().get_queryset(request).visible_to(scope_of(request.user))
 
     def has_add_permission(self, request):
         return False

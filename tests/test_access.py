@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import AuditEntry, County, Scope
+from counties.scopes import scope_of
 from indicators.models import IndicatorFigure
 from projects.importers import RollbackRefused, rollback_batch
 from projects.models import ImportBatch, Project
@@ -119,7 +120,9 @@ def test_import_batches_are_listed_only_to_those_whose_scope_holds_what_they_wro
     other = reverse("admin:projects_importbatch_change", args=[batches["menglian"].pk])
     assert client.get(other).status_code == 302  # the admin's "no such record" redirect
     assert (
-        ImportBatch.objects.visible_to(staff(django_user_model, "nobody-admin", "导入员")).count()
+        ImportBatch.objects.visible_to(
+            scope_of(staff(django_user_model, "nobody-admin", "导入员"))
+        ).count()
         == 0
     )
 
@@ -129,8 +132,8 @@ def test_a_province_wide_user_and_a_superuser_see_every_batch(
 ):
     province = staff(django_user_model, "province", "查看者", everywhere=True)
 
-    assert ImportBatch.objects.visible_to(province).count() == 2
-    assert ImportBatch.objects.visible_to(admin_user).count() == 2
+    assert ImportBatch.objects.visible_to(scope_of(province)).count() == 2
+    assert ImportBatch.objects.visible_to(scope_of(admin_user)).count() == 2
 
 
 # The audit trail -----------------------------------------------------------------------
@@ -160,8 +163,12 @@ def test_a_deleted_records_entries_stay_in_its_county(
     lancang_admin = staff(django_user_model, "lancang-admin", "系统管理员", county)
     menglian_admin = staff(django_user_model, "menglian-admin", "系统管理员", menglian)
 
-    assert not AuditEntry.objects.visible_to(lancang_admin).filter(object_repr__contains="ML-009")
-    assert AuditEntry.objects.visible_to(menglian_admin).filter(object_repr__contains="ML-009")
+    assert not AuditEntry.objects.visible_to(scope_of(lancang_admin)).filter(
+        object_repr__contains="ML-009"
+    )
+    assert AuditEntry.objects.visible_to(scope_of(menglian_admin)).filter(
+        object_repr__contains="ML-009"
+    )
 
 
 def test_user_administration_entries_are_shown_to_superusers_only(
@@ -178,8 +185,10 @@ def test_user_administration_entries_are_shown_to_superusers_only(
         changes={"is_superuser": [False, True]},
     )
 
-    assert not AuditEntry.objects.visible_to(province_admin).filter(object_repr="province-admin")
-    assert AuditEntry.objects.visible_to(admin_user).filter(object_repr="province-admin")
+    assert not AuditEntry.objects.visible_to(scope_of(province_admin)).filter(
+        object_repr="province-admin"
+    )
+    assert AuditEntry.objects.visible_to(scope_of(admin_user)).filter(object_repr="province-admin")
 
 
 def test_an_import_writes_the_county_of_each_entry(batches, county, menglian):

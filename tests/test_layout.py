@@ -71,3 +71,58 @@ def test_no_source_file_outside_migrations_passes_500_lines():
         if "migrations" not in path.parts and (length := len(path.read_text().splitlines())) > 500
     ]
     assert long == []
+
+
+def module_name(path):
+    parts = list(path.relative_to(BASE).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_package(name):
+    return (BASE / name.replace(".", "/") / "__init__.py").exists()
+
+
+def imports_of(path, name, modules):
+    """The hujin modules a module imports, at its top or inside a function alike."""
+    package = name if is_package(name) else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                target = "%s.%s" % (base, alias.name)
+                found.add(target if target in modules else base)
+    return found & modules - {name}
+
+
+def test_no_module_imports_itself_back_through_others():
+    """No import cycle anywhere, deferred imports inside functions included (an app's
+    ready() imports what registers itself; nothing imports an apps module back)."""
+    paths = {
+        module_name(path): path
+        for app in [*ORDER, "hujin"]
+        for path in (BASE / app).rglob("*.py")
+        if "migrations" not in path.parts and "management" not in path.parts
+    }
+    modules = set(paths)
+    graph = {name: imports_of(path, name, modules) for name, path in paths.items()}
+    cycles = []
+
+    def visit(name, trail):
+        for target in sorted(graph[name]):
+            if target in trail:
+                cycles.append(" → ".join([*trail[trail.index(target) :], target]))
+            elif target not in done:
+                visit(target, [*trail, target])
+        done.add(name)
+
+    done = set()
+    for name in sorted(graph):
+        if name not in done:
+            visit(name, [name])
+    assert cycles == []

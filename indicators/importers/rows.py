@@ -8,14 +8,15 @@ Which place cell is filled says the level: 县市区 a county, 州市 alone a pr
 from counties.models import ShanghaiDistrict
 from projects.importers.columns import (
     ColumnReader,
+    HeaderNames,
     ReportColumn,
     cell_line,
     header_key,
-    register,
 )
 from projects.importers.parsing import SHORT_CHARS, FileError, canonical, parse_decimal, quoted
 from projects.importers.rows import Places, no_nul, parse_prefecture, parse_year
 from projects.models import MONEY, ImportBatch
+from projects.models.aliases import register
 
 from ..models import Indicator, IndicatorFigure
 
@@ -89,7 +90,7 @@ COLUMNS = [
     ),
     ReportColumn("note", "备注", parse_note, aliases=("备注说明", "说明")),
 ]
-register(ImportBatch.Kind.INDICATOR_REPORT, COLUMNS)
+register(ImportBatch.Kind.INDICATOR_REPORT, COLUMNS, HeaderNames(COLUMNS))
 
 HEADERS = [column.header for column in COLUMNS]
 # The cells an import may leave blank to keep what is stored: offices send the targets in

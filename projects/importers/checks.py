@@ -17,7 +17,8 @@ YARDSTICK_FACTOR = 10
 # …when it is also above this (万元): small counties start small.
 YARDSTICK_FLOOR = 1000
 MOVES_ALLOWED = (
-    "如确需变更，请加--allow-moves（管理后台上传时或在出错页面勾选“允许变更年度或县市区”）后重新导入"
+    "如确需变更，请加--allow-moves（管理后台上传时或在出错页面勾选“允许变更年度或县市区”）"
+    "后重新导入"
 )
 LARGE_ALLOWED = (
     "请核对本列是否实为元（表头写“上海援助资金（元）”即按元换算）；确认无误时，请加"

@@ -55,17 +55,6 @@ class ReportColumn:
         return (self.header, self.key, *self.aliases)
 
 
-# Every report type's columns, by its ImportBatch.Kind: the headers staff teach an import
-# (HeaderAlias) name one of them. Each report type registers its list where it defines it.
-REPORTS = {}
-
-
-def register(kind, columns):
-    """Makes a report type's columns known to the headers staff add (HeaderAlias)."""
-    REPORTS[kind] = columns
-    return columns
-
-
 def header_key(header):
     """How headers are compared: NFKC, no spaces, brackets or listing marks, lower case."""
     return PUNCTUATION.sub("", unicodedata.normalize("NFKC", text(header))).lower()

@@ -7,6 +7,8 @@ import tempfile
 
 # Safe cells are counties' (every app writes files); the old names still import from here.
 from counties.cells import ESCAPED, csv_text, xlsx_value  # noqa: F401
+from counties.models import County
+from counties.places import PlaceNames
 
 from .rows import COLUMNS, HEADERS
 
@@ -90,8 +92,6 @@ def add_lists(sheet, workbook):
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from counties.models import County
-
     counties = max(County.objects.count(), 1)
     for position, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(position)
@@ -111,8 +111,6 @@ def add_lists(sheet, workbook):
 
 def county_sheet(workbook):
     """Every county with its code, prefecture and the other names an import accepts."""
-    from counties.places import PlaceNames
-
     sheet = workbook.create_sheet(COUNTY_SHEET)
     sheet.column_dimensions["A"].width = 26
     sheet.column_dimensions["D"].width = 60

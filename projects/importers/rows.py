@@ -9,7 +9,8 @@ from counties.places import PlaceNames
 from counties.scopes import scope_of
 
 from ..models import MONEY, ImportBatch, Project
-from .columns import ColumnReader, ReportColumn, cell_line, register
+from ..models.aliases import register
+from .columns import ColumnReader, HeaderNames, ReportColumn, cell_line
 from .parsing import SHORT_CHARS, canonical, parse_decimal, quoted
 from .values import (
     read_code,
@@ -367,7 +368,7 @@ COLUMNS = [
         width=14,
     ),
 ]
-register(ImportBatch.Kind.YEARLY_REPORT, COLUMNS)
+register(ImportBatch.Kind.YEARLY_REPORT, COLUMNS, HeaderNames(COLUMNS))
 
 HEADERS = [column.header for column in COLUMNS]
 # The Project fields an import writes; everything else on a project is left alone.

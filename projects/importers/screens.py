@@ -27,7 +27,7 @@ from counties.scopes import scope_of
 
 from ..forms import LayoutForm, ReportConfirmForm, ReportUploadForm
 from ..models import HeaderAlias, ImportBatch
-from .columns import REPORTS
+from ..models.aliases import report_columns
 from .refusals import UNLISTED, ImportFailed
 from .running import Source
 from .uploads import Refusal, Upload, open_refusal
@@ -229,7 +229,7 @@ class ReportImportAdmin:
 
     def layout_form(self, request, upload, data=None, initial=None):
         keys, unread = upload.unmatched()
-        missing = [column for column in REPORTS[self.report.kind] if column.key in keys]
+        missing = [c for c in report_columns(self.report.kind) if c.key in keys]
         return LayoutForm(
             data,
             initial=initial,

@@ -13,14 +13,21 @@ from counties.models import County
 
 from .batches import ImportBatch
 
+# Every report type whose headers staff may teach, by its ImportBatch.Kind: its columns and
+# how its import reads a header (importers.columns.HeaderNames). Each report type registers
+# itself where it defines its columns; its app's ready() imports that module.
+REPORTS = {}
+
+
+def register(kind, columns, names):
+    """Makes a report type's columns known to the headers staff add."""
+    REPORTS[kind] = (columns, names)
+    return columns
+
 
 def report_columns(report):
-    """A report type's columns (imported late: the importers import these models; each
-    report type registers its list, importers.columns.REPORTS)."""
-    from ..importers.columns import REPORTS
-    from ..importers.rows import COLUMNS  # noqa: F401 registers the yearly report
-
-    return REPORTS.get(report, [])
+    """A report type's columns (ReportColumn), [] for one not registered."""
+    return REPORTS[report][0] if report in REPORTS else []
 
 
 def column_choices():
@@ -90,8 +97,6 @@ class HeaderAlias(models.Model):
         return "%s → %s（%s%s）" % (self.header, self.get_column_display(), report, sender)
 
     def clean(self):
-        from ..importers.columns import HeaderNames
-
         columns = report_columns(self.report)
         if self.column and self.column not in {column.key for column in columns}:
             raise ValidationError(
@@ -100,7 +105,9 @@ class HeaderAlias(models.Model):
                     % (self.get_report_display(), self.get_column_display())
                 }
             )
-        known, _ = HeaderNames(columns).match(self.header)
+        if not columns:
+            return
+        known, _ = REPORTS[self.report][1].match(self.header)
         if known is not None and known.key != self.column:
             raise ValidationError(
                 {"header": "“%s”已是“%s”列的写法，不能再指向其他列。" % (self.header, known.header)}

@@ -6,20 +6,18 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from counties.models import AuditEntry
-from counties.scopes import scope_of
 
 
 class ImportBatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The batches whose every written record is inside the user's scope (by their audit
+    def visible_to(self, scope):
+        """The batches whose every written record is inside the scope (by their audit
         entries' places); a batch that wrote nothing, to its importer and province-wide users
         only. Superusers see all. Subqueries on the audit trail, no join."""
-        if user.is_superuser:
+        if scope.superuser:
             return self
         written = AuditEntry.objects.filter(import_batch_id=OuterRef("pk"))
-        outside = AuditEntry.objects.outside(user).filter(import_batch_id=OuterRef("pk"))
-        everywhere = scope_of(user).everywhere
-        shown = Q(Exists(written)) | Q(user=user) if not everywhere else Q()
+        outside = AuditEntry.objects.outside(scope).filter(import_batch_id=OuterRef("pk"))
+        shown = Q(Exists(written)) | Q(user=scope.user) if not scope.everywhere else Q()
         return self.filter(~Exists(outside)).filter(shown)
 
 

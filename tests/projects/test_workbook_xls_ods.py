@@ -85,7 +85,9 @@ def test_the_ole_reader_finds_the_samples_workbook_stream_and_rebuilt_it_reads()
 
 def test_an_encrypted_office_file_is_told_to_lose_its_password(monkeypatch):
     content = ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"PK"})
-    monkeypatch.setattr(workbook, "open_calamine", lambda *a: pytest.fail("calamine read it"))
+    monkeypatch.setattr(
+        workbook.calamine, "open_calamine", lambda *a: pytest.fail("calamine read it")
+    )
 
     # Excel saves a workbook with a password to open as an OLE file, under its .xlsx name.
     assert refusal(content, "报表.xlsx") == PASSWORD
@@ -115,7 +117,9 @@ def test_an_ole_file_that_is_no_readable_xls_is_refused(content):
 
 
 def test_an_xls_cell_at_iv65536_is_refused_before_calamine_reads_it(monkeypatch):
-    monkeypatch.setattr(workbook, "open_calamine", lambda *a: pytest.fail("calamine read it"))
+    monkeypatch.setattr(
+        workbook.calamine, "open_calamine", lambda *a: pytest.fail("calamine read it")
+    )
     content = (DATA / "far_cell.xls").read_bytes()
 
     # calamine would reserve 40 bytes for each of the 16.8 million cells the DIMENSIONS
@@ -173,7 +177,9 @@ def test_many_xls_cells_of_one_long_shared_string_are_refused(monkeypatch):
     cells = [record(0x00FD, struct.pack("<HHHI", row, 0, 15, 0)) for row in range(3000)]
     content = ole_file({"Workbook": biff8_stream(long_string_sst(30_000), 1, cells)})
     assert len(content) < 100_000
-    monkeypatch.setattr(workbook, "open_calamine", lambda *a: pytest.fail("calamine read it"))
+    monkeypatch.setattr(
+        workbook.calamine, "open_calamine", lambda *a: pytest.fail("calamine read it")
+    )
 
     assert refusal(content, "r.xls") == TOO_LARGE % ("XLS", 257)
 
@@ -301,7 +307,9 @@ def test_an_ods_of_a_repeated_row_of_repeated_cells_is_refused_before_calamine(m
         '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" '
         'office:value="1"/></table:table-row></table:table>'
     )
-    monkeypatch.setattr(workbook, "open_calamine", lambda *a: pytest.fail("calamine read it"))
+    monkeypatch.setattr(
+        workbook.calamine, "open_calamine", lambda *a: pytest.fail("calamine read it")
+    )
 
     assert refusal(written_ods(table), "r.ods") == TOO_LARGE % ("ODS", 2097152)
 

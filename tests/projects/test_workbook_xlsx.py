@@ -148,7 +148,9 @@ def test_a_cell_at_xfd1048576_is_read_by_the_streaming_reader(monkeypatch):
         '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
         strings=["项目编号"],
     )
-    monkeypatch.setattr(workbook, "calamine_rows", lambda *a: pytest.fail("calamine read it"))
+    monkeypatch.setattr(
+        workbook.calamine, "calamine_rows", lambda *a: pytest.fail("calamine read it")
+    )
 
     with opened(content, "r.xlsx") as book:
         sheet = book.sheets[0]

@@ -9,8 +9,8 @@ memory calamine would need, measured before it reads. Times and durations become
 ("10:30:00", "30:00:00"), and so does an ODS duration past 24 hours, which calamine cannot
 make a time of and gives as written ("PT30H00M00S").
 
-The readers call open_calamine and calamine_rows through the package (package.open_calamine),
-not from this module, so that a test that replaces them on the package sees every read.
+The readers call open_calamine and calamine_rows through this module (calamine.open_calamine),
+never by a copy of the name, so that a test that replaces them here sees every read.
 """
 
 import datetime
@@ -19,7 +19,6 @@ import re
 from python_calamine import CalamineWorkbook
 
 # The package itself: CalamineSheet calls calamine_rows through it (see above).
-from .. import workbook as package
 from ..parsing import FileError
 from .sheets import MAX_MERGED, PASSWORD
 
@@ -142,4 +141,4 @@ class CalamineSheet:
     def rows(self, stream):
         get = self.book.get_sheet_by_index
         sheet = calamine_call(get, self.index, kind=self.kind, what="工作表已损坏")
-        return package.calamine_rows(sheet, stream, self.hidden, self.errors, ods=self.ods)
+        return calamine_rows(sheet, stream, self.hidden, self.errors, ods=self.ods)

@@ -15,9 +15,8 @@ from xml.parsers import expat
 
 from python_calamine import SheetVisibleEnum
 
-# The package itself, for open_calamine and calamine_rows (see calamine).
-from .. import workbook as package
 from ..parsing import FileError
+from . import calamine
 from .calamine import CalamineSheet
 from .sheets import (
     CELL_BYTES,
@@ -50,7 +49,7 @@ def open_ods(binary):
             raise too_large("ODS", estimate)
     finally:
         archive.close()
-    book = package.open_calamine(binary, "ODS")
+    book = calamine.open_calamine(binary, "ODS")
     sheets = []
     by_name = {table.name: table for table in tables}
     for index, meta in enumerate(book.sheets_metadata):

@@ -21,9 +21,8 @@ from array import array
 
 from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-# The package itself, for open_calamine and calamine_rows (see calamine).
-from .. import workbook as package
 from ..parsing import FileError
+from . import calamine
 from .calamine import CalamineSheet
 from .sheets import (
     CELL_BYTES,
@@ -387,7 +386,7 @@ def open_xls(binary):
     estimate = sum(scan.estimate() for scan in scans)
     if estimate > MEMORY_BUDGET:
         raise too_large("XLS", estimate)
-    book = package.open_calamine(binary, "XLS")
+    book = calamine.open_calamine(binary, "XLS")
     sheets = []
     for index, meta in enumerate(book.sheets_metadata):
         if meta.typ != SheetTypeEnum.WorkSheet:

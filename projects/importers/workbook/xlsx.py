@@ -14,9 +14,8 @@ import zipfile
 
 from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-# The package itself, for open_calamine and calamine_rows (see calamine).
-from .. import workbook as package
 from ..parsing import FileError, excel_text, unreadable
+from . import calamine
 from .calamine import calamine_call, cell_value
 from .sheets import (
     CELL_BYTES,
@@ -50,7 +49,7 @@ class XlsxBook:
         try:
             check_prologs(self.archive, "XLSX")
             parts = sheet_parts(self.archive)
-            self.calamine = package.open_calamine(binary, "XLSX")
+            self.calamine = calamine.open_calamine(binary, "XLSX")
             self.sheets = []
             for index, meta in enumerate(self.calamine.sheets_metadata):
                 if meta.typ != SheetTypeEnum.WorkSheet:
@@ -177,7 +176,7 @@ class XlsxSheet:
         scan = self.scan()
         get = self.book.calamine.get_sheet_by_index
         sheet = calamine_call(get, self.index, kind="XLSX", what="工作表已损坏")
-        return package.calamine_rows(sheet, stream, scan.hidden, scan.errors)
+        return calamine.calamine_rows(sheet, stream, scan.hidden, scan.errors)
 
     def openpyxl_rows(self, stream):
         scan = self.scan()
