@@ -210,12 +210,12 @@ class ReportImportAdmin:
         outcome = Outcome(report=result, preview_headers=report.preview_headers)
         return self.render(request, result=outcome, confirm_form=confirm_form)
 
-    def again_view(self, request):
-        """Previews a stored upload again, with the box its refusal named now ticked."""
-        self.check_import(request)
-        back = redirect("admin:" + self.url_name("import"))
+    def posted_upload(self, request, refusal):
+        """(form, upload) of a POST naming one of the user's stored uploads (a
+        ReportConfirmForm); None, with `refusal` as the message, for anything else: a
+        second click, an upload confirmed or swept, a form the screens did not make."""
         if request.method != "POST":
-            return back
+            return None
         form = ReportConfirmForm(
             request.POST, scope=scope_of(request.user), allow=self.report.allow
         )
@@ -223,8 +223,17 @@ class ReportImportAdmin:
         if form.is_valid():
             upload = Upload.find(request.user.pk, form.cleaned_data["token"], self.report.kind)
         if upload is None:
-            messages.error(request, "上传的文件已导入或已过期，请重新上传。")
-            return back
+            messages.error(request, refusal)
+            return None
+        return form, upload
+
+    def again_view(self, request):
+        """Previews a stored upload again, with the box its refusal named now ticked."""
+        self.check_import(request)
+        posted = self.posted_upload(request, "上传的文件已导入或已过期，请重新上传。")
+        if posted is None:
+            return redirect("admin:" + self.url_name("import"))
+        form, upload = posted
         return self.preview(request, upload, form.cleaned_data["sender"], form.allowed())
 
     def layout_form(self, request, upload, data=None, initial=None):
@@ -304,18 +313,10 @@ class ReportImportAdmin:
         """Imports the stored upload the preview named, for real; then removes it."""
         self.check_import(request)
         back = redirect("admin:" + self.url_name("import"))
-        if request.method != "POST":
+        posted = self.posted_upload(request, "未导入：上传的文件已导入或已过期，请重新上传。")
+        if posted is None:
             return back
-        form = ReportConfirmForm(
-            request.POST, scope=scope_of(request.user), allow=self.report.allow
-        )
-        upload = None
-        if form.is_valid():
-            upload = Upload.find(request.user.pk, form.cleaned_data["token"], self.report.kind)
-        if upload is None:
-            # A second click on 确认导入, an upload swept, or a form not made by the preview.
-            messages.error(request, "未导入：上传的文件已导入或已过期，请重新上传。")
-            return back
+        form, upload = posted
         allowed = {**form.allowed(), "sender": form.cleaned_data["sender"]}
         try:
             result = run(self.report, upload, request, dry_run=False, allowed=allowed)
