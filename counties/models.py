@@ -395,6 +395,12 @@ class AuditEntryQuerySet(models.QuerySet):
         inside = scope.q("county", "prefecture")
         return self.filter(users | ~inside) if inside else self.filter(users)
 
+    def last_write(self):
+        """The id of the newest entry, 0 for none: every write of a record through hujin
+        (admin, import, undo) writes an entry, so what was computed from the records holds
+        while it is the same. One query on the primary key."""
+        return self.order_by("-pk").values_list("pk", flat=True).first() or 0
+
     def for_object(self, obj):
         """The entries of one record, newest first; joins the user."""
         content_type = ContentType.objects.get_for_model(obj)

@@ -233,6 +233,9 @@ IMPORT_MAX_UNPACKED_BYTES = (
 # A project's 上海援助资金 above this (万元) stops a report import until a person accepts it
 # (--allow-large-amounts, or the preview's checkbox): the column is often in 元.
 IMPORT_MAX_PROJECT_FUNDS = envint("IMPORT_MAX_PROJECT_FUNDS", 20000)
+# An import or undo through the admin waits this long (seconds) for another one to finish,
+# then says so, well inside the web server's timeout; the commands wait as long as it takes.
+IMPORT_LOCK_WAIT_SECONDS = envint("IMPORT_LOCK_WAIT_SECONDS", 20)
 # Django's defaults, stated: a file upload over 2.5 MB streams into a temporary file, not
 # memory; a request's form fields (not files) may not exceed 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

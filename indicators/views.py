@@ -5,15 +5,18 @@ of them: no charting library, no external service, and they print in black and w
 bars for one series, hatched bars for the other, every bar labelled with its number).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from counties.models import AuditEntry
 from counties.scopes import scope_of
 from counties.templatetags.money import money
 from counties.views import reader_required
@@ -85,6 +88,26 @@ def find_place(ledger, code):
     raise Http404("没有这个地点，或它不在您的数据范围内。")
 
 
+# The dashboard's sums over every project are kept this long at most, and only while no
+# record changes (AuditEntry.objects.last_write): a write through hujin starts anew.
+DASHBOARD_CACHE_SECONDS = 300
+
+
+def remembered(what, scope, version, compute, *keys):
+    """compute(), from the cache when the same scope asked for the same `keys` at the same
+    `version` of the records (AuditEntry.objects.last_write); the cache (CACHES) is each
+    process's memory unless set otherwise. A write not through hujin's screens, imports or
+    undo (a shell, loaddata) shows after DASHBOARD_CACHE_SECONDS."""
+    reach = "all" if scope.everywhere else "%s/%s" % (scope.county_ids, scope.prefecture_ids)
+    digest = hashlib.sha256(("%s|%s" % (reach, keys)).encode()).hexdigest()[:32]
+    key = "dashboard:%s:%s:%d" % (what, digest, version)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, DASHBOARD_CACHE_SECONDS)
+    return value
+
+
 @reader_required
 def dashboard(request):
     today = timezone.localdate()
@@ -95,14 +118,19 @@ def dashboard(request):
     place = find_place(ledger, code)
     lines = ledger.scorecard(place)
     by_code = {line.indicator.code: line for line in lines}
-    projects = ProjectMoney(scope, ledger, place)
+    version = AuditEntry.objects.last_write()
+    projects = remembered(
+        "projects", scope, version, lambda: ProjectMoney(scope, ledger, place).sums(), year, code
+    )
     return render(
         request,
         "indicators/dashboard.html",
         {
             "form": form,
             "year": year,
-            "years": year_choices(scope, today, year),
+            "years": remembered(
+                "years", scope, version, lambda: year_choices(scope, today, year), year
+            ),
             "place": place,
             "place_code": place.obj.code if place.obj else "",
             "place_options": place_options(ledger),
@@ -201,6 +229,18 @@ class ProjectMoney:
         self.trend = [
             ("%d年" % y, [project_years.get(y, ZERO), fund_years.get(y, ZERO)]) for y in years
         ]
+
+    def sums(self):
+        """What the page reads, as plain values (kept in the cache)."""
+        return Sums(self.parts, self.by_part, self.by_category, self.trend)
+
+
+@dataclass
+class Sums:
+    parts: dict
+    by_part: list
+    by_category: list
+    trend: list
 
 
 def parts_table(ledger, place, projects):

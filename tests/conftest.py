@@ -47,6 +47,15 @@ def restore_catalogue():
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: the dashboard keeps its sums per last audit
+    entry, and a rolled-back test's ids come again in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def files_dir(settings, tmp_path):
     """The folder the admin's report screens keep files in (STORAGES["uploads"]): one per
     test, so that no test writes into the checkout and each can see what is kept."""

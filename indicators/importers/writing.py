@@ -21,6 +21,7 @@ from projects.importers.running import (
     Report,
     audit_channel,
     in_one_transaction,
+    lock_wait,
     new_batch,
     sources,
     validate,
@@ -94,7 +95,7 @@ def import_indicator_report(
             stage_name = "已比对" if dry_run else "已写入"
             progress(stage_name, file_report.name, file_report.rows, final=True)
 
-    in_one_transaction(work, dry_run=dry_run)
+    in_one_transaction(work, dry_run=dry_run, wait=lock_wait(channel))
     return report
 
 

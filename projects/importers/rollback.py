@@ -1,5 +1,6 @@
 """Undoing an import batch, from the audit entries it wrote (see writing.Audit)."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -9,8 +10,10 @@ from counties.models import AuditEntry, Village
 from counties.scopes import scope_of
 
 from ..models import ImportBatch, Project
-from .running import lock
+from .running import Busy, lock
 from .staging import Audit
+
+UNDO_BUSY = "另一项导入或撤销正在进行，等待%d秒后仍未结束；本批导入未撤销，请稍后再试。"
 
 
 class RollbackRefused(Exception):
@@ -33,7 +36,11 @@ def rollback_batch(*, batch, user):
     """
     content_type = ContentType.objects.get_for_model(Project)
     with transaction.atomic():
-        lock()
+        wait = settings.IMPORT_LOCK_WAIT_SECONDS
+        try:
+            lock(wait)
+        except Busy:
+            raise RollbackRefused(UNDO_BUSY % wait) from None
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.kind != ImportBatch.Kind.YEARLY_REPORT:
             raise RollbackRefused(

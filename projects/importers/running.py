@@ -12,13 +12,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 
 from counties.models import AuditEntry
 
 from ..models import ImportBatch, plain
 from .columns import HeaderNames
 from .parsing import FileError, text
+from .refusals import ImportFailed
 from .tables import (
     HEADER_SEARCH_ROWS,
     MissingColumns,
@@ -134,18 +136,47 @@ def sources(files):
     return [f if isinstance(f, Source) else Source.from_file(*f) for f in files]
 
 
-def lock():
-    """Waits for any other import or undo to finish; held until the transaction ends."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+BUSY = "另一项导入或撤销正在进行，等待%d秒后仍未结束；未写入任何数据，请稍后再试。"
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's lock_not_available
+
+
+class Busy(Exception):
+    """The import lock was not free within the wait allowed (lock(wait=…))."""
+
+
+def lock(wait=None):
+    """Waits for any other import or undo to finish, at most `wait` seconds (None: as long
+    as it takes), else raises Busy; held until the transaction ends. SQLite serializes
+    writers by itself."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SET LOCAL lock_timeout = %s", ["%ds" % wait])
+        try:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise Busy(BUSY % wait) from None
+            raise
+        if wait:
+            cursor.execute("SET LOCAL lock_timeout = 0")
 
 
-def in_one_transaction(work, *, dry_run):
-    """Runs work() in one transaction under the import lock; a dry run is rolled back."""
+def lock_wait(channel):
+    """How long an import through `channel` waits for the lock: a request a bounded time."""
+    return settings.IMPORT_LOCK_WAIT_SECONDS if channel == ImportBatch.Channel.ADMIN else None
+
+
+def in_one_transaction(work, *, dry_run, wait=None):
+    """Runs work() in one transaction under the import lock; a dry run is rolled back. A lock
+    not free within `wait` seconds refuses the import (ImportFailed), nothing written."""
     try:
         with transaction.atomic():
-            lock()
+            try:
+                lock(wait)
+            except Busy as busy:
+                raise ImportFailed([str(busy)]) from None
             work()
             if dry_run:
                 raise DryRun

@@ -17,6 +17,7 @@ from .running import (
     Progress,
     Report,
     in_one_transaction,
+    lock_wait,
     sources,
     validate,
 )
@@ -84,5 +85,5 @@ def import_yearly_report(
                 stage_name = "已比对" if dry_run else "已写入"
                 progress(stage_name, file_report.name, file_report.rows, final=True)
 
-    in_one_transaction(work, dry_run=dry_run)
+    in_one_transaction(work, dry_run=dry_run, wait=lock_wait(channel))
     return report

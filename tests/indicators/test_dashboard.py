@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import County, Prefecture, Scope
+from projects.importers import import_yearly_report
 from projects.models import Project
 
 from ..pages import html, select_options
@@ -22,7 +24,7 @@ DASHBOARD = reverse("dashboard:detail")
 EXPORT = reverse("dashboard:export")
 # Session, user and scope; the years; the ledger (counties, indicators, figures, funds,
 # cadres, parks, pairings); the projects by county and category, by year; the funds by year.
-DASHBOARD_QUERIES = 17  # with the role, the scope and the years of both pickers
+DASHBOARD_QUERIES = 18  # with the role, the scope, the years of both pickers, the last write
 
 
 def rate(response, code):
@@ -179,6 +181,8 @@ def test_a_scoped_reader_sees_only_places_inside_the_scope(client, django_user_m
 
 
 def test_the_dashboard_runs_the_same_queries_however_much_data(user_client, labour):
+    # What it computes, not what it kept: the cache is emptied before each request.
+    cache.clear()
     with CaptureQueriesContext(connection) as few:
         user_client.get(DASHBOARD, {"year": 2023})
     more = Prefecture.objects.create(code="530600", name="昭通市", division_type="地级市")
@@ -194,6 +198,7 @@ def test_the_dashboard_runs_the_same_queries_however_much_data(user_client, labo
             status="planned", shanghai_funds=1,
         )  # fmt: skip
 
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         response = user_client.get(DASHBOARD, {"year": 2023})
 
@@ -247,3 +252,29 @@ def test_the_dashboard_needs_a_login(client, path, db):
     response = client.get(reverse(path))
 
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_dashboard_keeps_its_sums_until_a_record_is_written(user_client, labour):
+    county = County.objects.get(code="530828")
+    Project.objects.create(
+        code="LC-9", name="茶叶", county=county, year=2023, category="industry",
+        status="planned", shanghai_funds=100,
+    )  # fmt: skip
+    first = user_client.get(DASHBOARD, {"year": 2023})
+    with CaptureQueriesContext(connection) as kept:
+        again = user_client.get(DASHBOARD, {"year": 2023})
+    report = (
+        "项目编号,项目名称,年度,县市区,项目类别,项目状态,上海援助资金（万元）\n"
+        "LC-9,茶叶,2023,530828,产业发展,计划,1100\n"
+    ).encode()
+
+    import_yearly_report(files=[("r.csv", io.BytesIO(report))])  # an audited write
+    after = user_client.get(DASHBOARD, {"year": 2023})
+
+    assert len(kept) < DASHBOARD_QUERIES
+    assert parts(again) == parts(first)
+    assert money_of(parts(after)["普洱市"][1]) == money_of(parts(first)["普洱市"][1]) + 1000
+
+
+def money_of(text):
+    return Decimal(text.replace(",", ""))

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command, execute_from_command_line
 from django.db import connection, connections, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from counties.models import Scope
@@ -291,3 +292,68 @@ def test_two_imports_of_overlapping_new_codes_at_once_write_each_code_once(count
     codes = list(Project.objects.order_by("code").values_list("code", flat=True))
     assert codes == ["2023-LC-001", "2023-LC-002", "2023-LC-003", "2023-LC-004"]
     assert ImportBatch.objects.count() == 2
+
+
+def hold_the_import_lock(held, release):
+    """In a thread of its own: holds the import lock, as a long import does, until released."""
+    from projects.importers.running import lock
+
+    try:
+        with transaction.atomic():
+            lock()
+            held.set()
+            release.wait(timeout=30)
+    finally:
+        connection.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_admin_import_waiting_for_the_lock_is_told_so_not_given_a_500(
+    admin_client, county, settings
+):
+    settings.IMPORT_LOCK_WAIT_SECONDS = 1
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_the_import_lock, args=(held, release))
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        file = io.BytesIO(csv_bytes([row()]))
+        file.name = "r.csv"
+
+        response = admin_client.post(
+            reverse("admin:projects_project_import"), {"import_file": file}
+        )
+    finally:
+        release.set()
+        holder.join(timeout=10)
+
+    assert response.status_code == 200
+    assert response.context["result"].failure.errors == [
+        "另一项导入或撤销正在进行，等待1秒后仍未结束；未写入任何数据，请稍后再试。"
+    ]
+    assert not Project.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_undo_waiting_for_the_lock_is_refused_with_the_reason(admin_user, county, settings):
+    from projects.importers import RollbackRefused, rollback_batch
+
+    report = import_yearly_report(files=[("r.csv", io.BytesIO(csv_bytes([row()])))])
+    settings.IMPORT_LOCK_WAIT_SECONDS = 1
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_the_import_lock, args=(held, release))
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        with pytest.raises(RollbackRefused) as refusal:
+            rollback_batch(batch=report.files[0].batch, user=admin_user)
+    finally:
+        release.set()
+        holder.join(timeout=10)
+
+    assert str(refusal.value) == (
+        "另一项导入或撤销正在进行，等待1秒后仍未结束；本批导入未撤销，请稍后再试。"
+    )
+    assert Project.objects.count() == 1
