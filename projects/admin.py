@@ -28,7 +28,7 @@ YEARLY_REPORT = ReportType(
     # Every column the import writes; an update shows a changed cell as "new（原为old）".
     preview_headers=PREVIEW_HEADERS,
     template_xlsx=lambda: exporting.xlsx_file(None),
-    template_csv=lambda: exporting.csv_lines(Project.objects.none()),
+    template_csv=lambda: exporting.csv_lines(Project.objects.none(), closing=False),
     allow=("allow_moves", "allow_large_amounts"),
 )
 

@@ -28,12 +28,22 @@ class Line:
         return value
 
 
-def csv_lines(projects):
-    """UTF-8 with BOM (so Excel opens it as Chinese), CRLF, one project a line."""
+# The last line of a CSV export: a file cut short (a stream broken off) has none, and the
+# import reads it as the end it is (tables.EXPORT_END), checking the count.
+EXPORT_END = "（导出完毕：共%d个项目）"
+
+
+def csv_lines(projects, closing=True):
+    """UTF-8 with BOM (so Excel opens it as Chinese), CRLF, one project a line; with
+    `closing`, last, the line EXPORT_END saying how many there are."""
     writer = csv.writer(Line())
     yield "\ufeff" + writer.writerow(HEADERS)
+    count = 0
     for project in projects.iterator(chunk_size=CSV_CHUNK):
+        count += 1
         yield writer.writerow([csv_text(value) for value in cells(project)])
+    if closing:
+        yield writer.writerow([EXPORT_END % count])
 
 
 def xlsx_file(projects):

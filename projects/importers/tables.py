@@ -31,6 +31,8 @@ FOOTER = re.compile(
     r"填报日期|填表日期|报送日期|填报单位|报送单位|分管领导|主要领导|经办人|说明|注|备注)\s*[:：]?"
 )
 FOOTER_STARTS = set("填审联电单负制报分主经说注备")
+# The last line of hujin's CSV export (exporting.EXPORT_END), with its count of projects.
+EXPORT_END = re.compile(r"^（导出完毕：共(\d+)个项目）$")
 MARKER_CHARS = 30
 
 
@@ -257,7 +259,8 @@ class MissingColumns(FileError):
 
 
 def marker(cells, probe):
-    """ "total" for a 合计/总计 row, "subtotal" for 小计, "footer" for a 填报人 line, or None.
+    """ "total" for a 合计/总计 row, "subtotal" for 小计, "footer" for a 填报人 line, "end"
+    for the last line of hujin's export, or None.
 
     Looks at the row's first non-empty cell and at the cells at `probe` (its key columns),
     and only at short text cells holding 计 or starting as a footer does.
@@ -277,6 +280,8 @@ def marker(cells, probe):
 
 
 def kind_of(cell):
+    if cell.startswith("（导出完毕") and EXPORT_END.match(cell):
+        return "end"
     if "计" in cell:
         match = TOTAL.match(re.sub(r"\s+", "", cell))
         if match:

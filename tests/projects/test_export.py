@@ -116,7 +116,9 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
     assert content.startswith(b"\xef\xbb\xbf")
     records = csv_records(content)
     assert records[0] == [*HEADERS, "村"]
-    by_code = {record[0]: record for record in records[1:]}
+    # A reader sees the export is whole: it ends saying how many projects it holds.
+    assert records[-1] == ["（导出完毕：共%d个项目）" % (len(records) - 2)]
+    by_code = {record[0]: record for record in records[1:-1]}
     assert by_code["2023-LC-001"] == [
         "2023-LC-001",
         "茶叶初制所",
@@ -145,7 +147,7 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
         "",
     ]
     assert by_code["2023-MH-001"][3:5] == ["西双版纳傣族自治州", "勐海县"]
-    assert len(records) == 4
+    assert len(records) == 5  # the header, three projects, the end
 
 
 def test_xlsx_export_writes_numbers_and_dates_as_cells(user_client, projects):
@@ -194,7 +196,8 @@ def test_export_holds_only_the_projects_the_list_filters_show(user_client, proje
 
     records = csv_records(content)
     assert records[0] == [*HEADERS, "村"]
-    assert {record[0] for record in records[1:]} == codes
+    assert {record[0] for record in records[1:-1]} == codes
+    assert records[-1] == ["（导出完毕：共%d个项目）" % len(codes)]
 
 
 def test_xlsx_export_honours_the_filters_too(user_client, projects):
@@ -266,7 +269,8 @@ def test_an_export_imports_into_an_empty_database_as_the_same_projects(
 def test_csv_export_neutralises_text_a_spreadsheet_would_run(user_client, formula_like):
     _, content = export(user_client, CSV)
 
-    (record,) = csv_records(content)[1:]
+    record, end = csv_records(content)[1:]
+    assert end == ["（导出完毕：共1个项目）"]
     assert record[1] == "'" + formula_like.name
     assert record[12] == "'-村民自筹部分另计"
     assert record[7:10] == ["12.5", "0", "30"]
@@ -342,3 +346,23 @@ def test_a_control_character_pasted_in_the_admin_exports_and_imports_back(
 
     assert lines[-1] == "created=0 updated=0 unchanged=1"
     assert snapshot() == before
+
+
+def test_an_export_imports_back_its_end_line_told_and_counted(user_client, projects, tmp_path):
+    from .report_files import import_files
+
+    _, content = export(user_client, CSV)
+    whole = tmp_path / "whole.csv"
+    whole.write_bytes(content)
+    cut = tmp_path / "cut.csv"
+    lines = content.decode("utf-8-sig").splitlines(keepends=True)
+    cut.write_bytes(("\ufeff" + "".join([*lines[:2], lines[-1]])).encode("utf-8"))
+
+    assert import_files(whole, quiet=True)[-2:] == [
+        "提示：第5行是导出文件的结束行，未导入",
+        "created=0 updated=0 unchanged=3",
+    ]
+    assert import_files(cut, quiet=True)[-2:] == [
+        "警告：第3行写明导出时共3个项目，本表读到1个：如不是有意删改，文件可能不完整",
+        "created=0 updated=0 unchanged=1",
+    ]
