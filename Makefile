@@ -56,6 +56,7 @@ check: install
 bench: install
 	$(PY) bench/import_bench.py --only ours --only ours_xlsx --only copy --db postgresql
 	$(PY) bench/pages_bench.py
+	$(PY) bench/load.py
 
 # Rebuild fixtures/reference.json from ../shared/data/ (see its SOURCES.md).
 reference:

@@ -170,6 +170,17 @@ STORAGES["uploads"] = {
     },
 }
 
+# The cache: the dashboard's sums over every project (indicators/views.py), each process's
+# memory by default; HUJIN_CACHE=none turns it off (bench/load.py --no-cache).
+CACHE_BACKENDS = {
+    "memory": "django.core.cache.backends.locmem.LocMemCache",
+    "none": "django.core.cache.backends.dummy.DummyCache",
+}
+_cache = os.environ.get("HUJIN_CACHE", "").strip() or "memory"
+if _cache not in CACHE_BACKENDS:
+    raise ImproperlyConfigured("环境变量HUJIN_CACHE须为 memory 或 none，而不是“%s”。" % _cache)
+CACHES = {"default": {"BACKEND": CACHE_BACKENDS[_cache]}}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # A session ends after SESSION_IDLE_MINUTES without a request (8 hours: a working day), and,

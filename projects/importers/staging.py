@@ -156,7 +156,7 @@ class Staging:
             cursor.execute("DROP TABLE IF EXISTS %s" % STAGING)
 
     def add(self, row):
-        """Stages a valid row (running.Row)."""
+        """Stages a valid row (reading.Row)."""
         values = row.values
         values["county"] = values.pop("county").pk
         bits = 0
