@@ -165,10 +165,11 @@ def open_refusal(owner, token, kind):
 
 
 def sweep(now=None):
-    """Removes the uploads and refusal files older than KEPT_SECONDS."""
+    """Removes the uploads and refusal files older than KEPT_SECONDS; returns how many."""
     now = now or timezone.now()
     oldest = now - datetime.timedelta(seconds=KEPT_SECONDS)
     files = storage()
+    removed = 0
     for top in ("uploads", "refusals"):
         with contextlib.suppress(FileNotFoundError):
             owners, _ = files.listdir(top)
@@ -178,6 +179,8 @@ def sweep(now=None):
                     with contextlib.suppress(FileNotFoundError):
                         if files.get_modified_time(path) < oldest:
                             files.delete(path)
+                            removed += 1
+    return removed
 
 
 def remove(path):

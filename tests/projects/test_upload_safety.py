@@ -12,6 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -452,3 +453,22 @@ def test_a_preview_on_one_app_server_is_confirmed_on_another(
 
     assertContains(response, "导入完成：1行")
     assert Project.objects.get().code == "2023-LC-001"
+
+
+def test_the_daily_sweep_removes_what_waited_over_a_day_and_says_how_many(
+    admin_client, county, files_dir
+):
+    upload(admin_client, GOOD_CSV, "waiting.csv", CSV)
+    upload(admin_client, csv_bytes([row(county="火星县")]), "bad.csv", CSV)
+    fresh = upload(admin_client, GOOD_CSV, "fresh.csv", CSV)
+    token = fresh.context["confirm_form"].initial["token"]
+    day_ago = time.time() - 24 * 3600 - 60
+    for path in files_dir.rglob("*.*"):
+        if not path.name.startswith(token):
+            os.utime(path, (day_ago, day_ago))
+    out = io.StringIO()
+
+    call_command("sweep_files", stdout=out)
+
+    assert out.getvalue() == "已删除3个过期文件。\n"
+    assert [p.rsplit("/", 1)[1] for p in kept(files_dir)] == [token + ".json", token + ".upload"]
