@@ -86,6 +86,11 @@ def run(report_type, upload, request, *, dry_run, refusal=None, allowed=None):
         )
 
 
+def carried(upload, sender, allowed):
+    """What the forms after a dry run carry: the stored upload, its sender, the boxes."""
+    return {"token": upload.token, "sender": sender.pk if sender else "", **allowed}
+
+
 class ReportImportAdmin:
     """A ModelAdmin mixin: the import screens of `report` (a ReportType), its blank templates
     and the downloads of a refusal's files. Importing needs the model's import permission
@@ -154,7 +159,8 @@ class ReportImportAdmin:
     def preview(self, request, upload, sender, allowed, layout_form=None):
         """The page of a dry run on a stored upload: its preview and the confirm button; or
         its errors, and where the file's headers lacked required columns, the form matching
-        them once for the sender (layout_view). A refused upload is removed unless so."""
+        them once for the sender (layout_view). A refused upload is removed, unless it can
+        be read again so (a box to tick, headers to match)."""
         report, scope = self.report, scope_of(request.user)
         refusal = Refusal(request.user)
         try:
@@ -176,11 +182,7 @@ class ReportImportAdmin:
             if failure.allowable in report.allow:
                 # Refused by one check a person may overrule: tick its box, read it again.
                 again_form = ReportConfirmForm(
-                    initial={
-                        "token": upload.token,
-                        "sender": sender.pk if sender else "",
-                        **allowed,
-                    },
+                    initial=carried(upload, sender, allowed),
                     scope=scope,
                     allow=report.allow,
                     shown=(failure.allowable,),
@@ -191,11 +193,7 @@ class ReportImportAdmin:
                 layout_form = layout_form or self.layout_form(
                     request,
                     upload,
-                    initial={
-                        "token": upload.token,
-                        "sender": sender.pk if sender else "",
-                        **allowed,
-                    },
+                    initial=carried(upload, sender, allowed),
                 )
             else:
                 upload.remove()
@@ -203,7 +201,7 @@ class ReportImportAdmin:
             return self.render(request, result=outcome, layout_form=layout_form)
         refusal.keep()
         confirm_form = ReportConfirmForm(
-            initial={"token": upload.token, "sender": sender.pk if sender else "", **allowed},
+            initial=carried(upload, sender, allowed),
             scope=scope,
             allow=report.allow,
         )
