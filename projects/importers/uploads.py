@@ -6,9 +6,10 @@ backend where a deployment has one):
   <token>.json, the name it was uploaded as, its SHA-256 and its report;
 - a refused file's rows and its full list of errors: refusals/<user id>/<token>.csv, .txt.
 
-Each is reached only through its owner's id and a random token, so one user cannot name
-another's (an administrator can, through the owner's id); each goes once it is confirmed
-or refused, and sweep() removes whatever is older than KEPT_SECONDS.
+Each is reached only through the requesting user's own id and a random token, so no user,
+administrators included, reaches another's through the screens. An upload goes once it is
+confirmed, or refused for good (one whose refusal offers a box to tick or headers to match
+waits for that); sweep() removes whatever is older than KEPT_SECONDS.
 """
 
 import contextlib
