@@ -19,9 +19,9 @@ from django.db import connections
 from django.urls import reverse
 
 import hujin.health
-from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, Village
-from personnel.models import Batch, Cadre, ExchangePosting
-from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from counties.models import County, Pairing, Prefecture
+from personnel.models import Cadre
+from projects.models import Fund, IndustrialPark, Project
 
 STRONG = "Lancang-River-2026!"
 
@@ -98,6 +98,26 @@ def test_setup_on_a_used_database_keeps_its_data_and_its_administrator(
     assert "已有超级用户admin，不再创建管理员。" in output
     assert not Pairing.objects.exists()
     assert list(get_user_model().objects.values_list("username", flat=True)) == ["admin"]
+
+
+def test_setup_adds_the_former_names_to_a_database_from_before_them(
+    reference, admin_user, admin_env
+):
+    """A database set up before the former names (FormerDivision) existed gets them, and
+    nothing else of the reference data is loaded over what staff changed."""
+    from counties.models import FormerDivision
+
+    former = FormerDivision.objects.count()
+    FormerDivision.objects.all().delete()
+    County.objects.filter(code="530828").update(is_key_assistance=False)
+    Pairing.objects.all().delete()
+
+    output = setup()
+
+    assert "已补充载入曾用区划%d条。" % former in output
+    assert FormerDivision.objects.count() == former > 0
+    assert County.objects.get(code="530828").is_key_assistance is False
+    assert not Pairing.objects.exists()
 
 
 def test_setup_refuses_a_weak_admin_password_with_the_validators_message(db, monkeypatch):
@@ -191,112 +211,6 @@ def test_after_setup_the_stylesheet_has_a_hashed_name_and_is_cached_for_a_year(
     assert response["Cache-Control"] == "max-age=315360000, public, immutable"
     assert response["Content-Encoding"] == "gzip"
     response.close()
-
-
-# manage.py remove_demo
-
-
-@pytest.fixture
-def demo(reference, indicators):
-    call_command("loaddata", "demo", verbosity=0)
-
-
-def remove_demo(*args):
-    out = io.StringIO()
-    call_command("remove_demo", *args, stdout=out)
-    return out.getvalue()
-
-
-def reference_counts():
-    return [m.objects.count() for m in (Prefecture, County, ShanghaiDistrict, Pairing)]
-
-
-def test_remove_demo_removes_exactly_the_demo(demo, real_project):
-    catalogue = indicator_model("indicator").objects.count()
-
-    output = remove_demo("--yes")
-
-    assert "已删除演示数据68条：" in output
-    assert "  项目：HD-2019-532326-001 大姚县自然能提水工程" in output
-    assert "  援滇干部人才：示例干部01（党政干部）" in output
-    assert list(Project.objects.values_list("code", flat=True)) == ["530828-2025-001"]
-    assert not Cadre.objects.exists() and not Batch.objects.exists()
-    assert not ExchangePosting.objects.exists()
-    assert not Fund.objects.exists() and not FundAllocation.objects.exists()
-    assert not IndustrialPark.objects.exists() and not Village.objects.exists()
-    assert not indicator_model("indicatorfigure").objects.exists()
-    assert reference_counts() == [16, 129, 16, 87]
-    assert indicator_model("indicator").objects.count() == catalogue
-
-
-@pytest.fixture
-def real_project(reference):
-    return Project.objects.create(
-        code="530828-2025-001",
-        name="澜沧县茶叶初制所",
-        county=County.objects.get(code="530828"),
-        category=Project.Category.INDUSTRY,
-        year=2025,
-    )
-
-
-def indicator_model(name):
-    """An indicator model, wherever the indicators app keeps it."""
-    from django.apps import apps
-
-    return next(m for m in apps.get_models() if m._meta.model_name == name)
-
-
-def test_remove_demo_keeps_what_staff_changed_or_still_use_and_says_why(demo):
-    suspended = Project.objects.get(code="HD-2024-530724-001")
-    suspended.status = Project.Status.BUILDING  # staff carried on with it
-    suspended.save()
-    banli = Village.objects.get(name="班利村")
-    Project.objects.create(
-        code="530828-2025-001",
-        name="班利村茶园道路",
-        county=banli.county,
-        village=banli,
-        category=Project.Category.INFRASTRUCTURE,
-        year=2025,
-    )
-
-    output = remove_demo("--yes")
-
-    assert output.splitlines()[:5] == [
-        "保留4条演示记录（请在管理后台核对，确属演示数据可在那里删除）：",
-        "  村：澜沧拉祜族自治县班利村（仍被项目 530828-2025-001 班利村茶园道路使用）",
-        "  资金：2024年 宁蒗彝族自治县 上海市级财政援助 180万元（仍被资金分配 "
-        "2024年 宁蒗彝族自治县 上海市级财政援助 180万元 → HD-2024-530724-001：95.6万元使用）",
-        "  项目：HD-2024-530724-001 宁蒗县马铃薯种薯繁育（载入后修改了项目状态）",
-        "  资金分配：2024年 宁蒗彝族自治县 上海市级财政援助 180万元 → HD-2024-530724-001："
-        "95.6万元（随保留的项目 HD-2024-530724-001 宁蒗县马铃薯种薯繁育一并保留）",
-    ]
-    assert "已删除演示数据64条：" in output
-    assert set(Project.objects.values_list("code", flat=True)) == {
-        "HD-2024-530724-001",
-        "530828-2025-001",
-    }
-    assert list(Village.objects.values_list("name", flat=True)) == ["班利村"]
-    assert Fund.objects.get().allocations.get().project == suspended
-    assert reference_counts() == [16, 129, 16, 87]
-
-
-def test_remove_demo_asks_first_and_a_no_changes_nothing(demo, monkeypatch):
-    monkeypatch.setattr("builtins.input", lambda prompt: "no")
-
-    output = remove_demo()
-
-    assert "将删除以下68条演示数据：" in output
-    assert output.strip().endswith("已取消，未做任何改动。")
-    assert Project.objects.count() == 13
-
-
-def test_remove_demo_on_a_database_without_the_demo_changes_nothing(reference):
-    output = remove_demo("--yes")
-
-    assert output.strip().endswith("数据库中没有可删除的演示数据，未做任何改动。")
-    assert reference_counts() == [16, 129, 16, 87]
 
 
 # /healthz/
