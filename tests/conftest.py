@@ -11,7 +11,7 @@ from counties.models import County, Prefecture, Scope, ShanghaiDistrict
 
 
 def restore_roles():
-    """The four roles as the migrations leave them (projects 0005, 0009, 0011, 0014); those
+    """The four roles as the migrations leave them (projects 0005, 0009, 0011, 0014, 0017); those
     migrations name models by the app they had then, so the indicators' part is redone here
     under the app they have now."""
     from django.contrib.auth.models import Permission
@@ -24,6 +24,7 @@ def restore_roles():
         )
     importlib.import_module("projects.migrations.0011_browse_role").grant(apps, None)
     importlib.import_module("projects.migrations.0014_header_alias").grant(apps, None)
+    importlib.import_module("projects.migrations.0017_former_division_view").grant(apps, None)
     Group.objects.get(name="系统管理员").permissions.set(Permission.objects.all())
 
 

@@ -3,6 +3,7 @@ with the reason; a 查看者 exports what its role reads and is refused the regi
 not."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import FormerDivision
@@ -55,8 +56,16 @@ def test_an_importer_cannot_run_the_export_action(importer, registry):
 def test_a_reader_without_the_view_permission_is_refused_that_export(
     client, django_user_model, registry
 ):
-    # 查看者 reads the registries of its role; the former divisions are not among them.
-    client.force_login(staff(django_user_model, "reader", "查看者", everywhere=True))
+    # A reader whose role reads the counties but not the former divisions.
+    user = staff(django_user_model, "reader", "查看者", everywhere=True)
+    role = Group.objects.create(name="只看县市区")
+    role.permissions.set(
+        Permission.objects.filter(
+            codename__in=["browse", "view_county"], content_type__app_label="counties"
+        )
+    )
+    user.groups.set([role])
+    client.force_login(user)
 
     response = client.get(admin_url(FormerDivision, "export"))
 

@@ -187,3 +187,20 @@ def demo_counts():
         "allocated": FundAllocation.objects.aggregate(total=Sum("amount"))["total"],
         "cadres": Cadre.objects.count(),
     }
+
+
+@pytest.mark.parametrize("role", ["录入员", "导入员", "查看者"])
+def test_every_role_may_look_up_the_former_names_but_not_change_them(
+    client, django_user_model, reference, role
+):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("staff-" + role, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+
+    listed = client.get(reverse("admin:counties_formerdivision_changelist"), {"q": "香格里拉县"})
+
+    assert listed.status_code == 200
+    assert "533421" in listed.content.decode()
+    assert client.get(reverse("admin:counties_formerdivision_add")).status_code == 403
