@@ -1,4 +1,4 @@
-"""Undoing an import batch, from the audit entries it wrote (see writing.Audit)."""
+"""Undoing an import batch, from the audit entries it wrote (see staging.Audit)."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
