@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils import timezone
 
-from .templatetags.money import money
+from .templatetags.money import money, plain
 
 
 def audit_value(value):
@@ -37,11 +37,6 @@ def audit_value(value):
     if isinstance(value, models.Model):
         return reference(value)
     return str(value)
-
-
-def plain(amount):
-    """An amount without trailing zeros or exponent: Decimal("169.4100") → "169.41"."""
-    return f"{amount.normalize():f}"
 
 
 def reference(obj):
@@ -82,7 +77,8 @@ def references(field, values, candidates=None):
         rows = model._default_manager.filter(code__in=codes).values_list("code", "pk")
         return {codes[code]: pk for code, pk in rows}
     records = candidates if candidates is not None else model._default_manager.all()
-    return {reference(obj): obj.pk for obj in records if reference(obj) in values}
+    named = ((reference(obj), obj.pk) for obj in records)
+    return {name: pk for name, pk in named if name in values}
 
 
 def read_value(field, value):

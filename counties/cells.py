@@ -8,6 +8,8 @@ lives here, below all of them; the report import reads the "'" back off (parsing
 import datetime
 import re
 
+from .templatetags.money import plain
+
 # A cell starting with one of these is a formula to Excel; exports prefix it with "'".
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEUTRALISER = "'"
@@ -37,7 +39,7 @@ def xlsx_value(value):
 
 def csv_text(value):
     """A value as a CSV cell: dates in ISO form, amounts without trailing zeros or exponent
-    (as projects.models.plain writes them), text neutralised."""
+    (counties.templatetags.money.plain), text neutralised."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
@@ -45,5 +47,5 @@ def csv_text(value):
     if isinstance(value, int):
         return str(value)
     if hasattr(value, "as_tuple"):  # Decimal
-        return f"{value.normalize():f}"
+        return plain(value)
     return neutralise(value)

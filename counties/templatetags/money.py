@@ -16,6 +16,12 @@ YUAN = Decimal("0.0001")
 NOTHING = "—"
 
 
+def plain(amount):
+    """An amount as files hold it (exports, the audit trail): no thousands separators, no
+    trailing zeros, no exponent. Decimal("169.4100") → "169.41"."""
+    return f"{amount.normalize():f}"
+
+
 @register.filter
 def money(value):
     """An amount in 万元 as a Chinese statistical table writes it, exact to the yuan.

@@ -6,9 +6,8 @@ The leading underscore keeps this module out of the list of commands.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
-from counties.models import County
+from counties.places import PlaceNames
 
 from .refusals import ImportFailed
 from .running import Progress
@@ -34,7 +33,7 @@ class ReportImportCommand(BaseCommand):
         parser.add_argument(
             "--sender",
             metavar="县市区",
-            help="报送单位（县市区的名称或区划代码）：也按该县市区保存的表头对应读取",
+            help="报送单位（县市区的名称、简称或区划代码）：也按该县市区保存的表头对应读取",
         )
         for option, keyword, text in self.flags:
             parser.add_argument(option, action="store_true", dest=keyword, help=text)
@@ -44,10 +43,11 @@ class ReportImportCommand(BaseCommand):
         if missing:
             raise CommandError("找不到文件：%s" % "、".join(missing))
         if sender is not None:
-            found = County.objects.filter(Q(code=sender.strip()) | Q(name=sender.strip())).first()
-            if found is None:
-                raise CommandError("找不到报送单位“%s”：请写县市区的全称或6位区划代码。" % sender)
-            sender = found
+            # Written as the reports write a county: 澜沧县, a former name, a code.
+            try:
+                sender, _ = PlaceNames().county(sender)
+            except ValueError as error:
+                raise CommandError("报送单位：%s" % error) from None
         progress = Progress(None if quiet else self.progress)
         handles = [open(path, "rb") for path in paths]  # noqa: SIM115 closed below
         try:
