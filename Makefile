@@ -1,5 +1,6 @@
 # Two commands: `make run` sets everything up and serves the app; `make test` runs the suite.
-# Production (docs/deploy.md): `make setup` installs or upgrades, `make serve` runs gunicorn.
+# Production (docs/deploy.md): `make setup` installs or upgrades, `make serve` runs gunicorn,
+# `make worker` runs the background work.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run setup serve test lint format check reference bench clean
+.PHONY: install run setup serve worker test lint format check reference bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +18,14 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
+# The development server, and beside it a worker for the background work (imports confirmed
+# in the admin, large exports), stopped with it.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	@DEBUG=1 HOST=$(HOST) PORT=$(PORT) $(PY) manage.py shell -c "$$FIRST_RUN"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py db_worker --reload --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production, DEBUG off: SECRET_KEY and ALLOWED_HOSTS must be set (the settings say so).
 # setup migrates, collects static files, loads the reference data into an empty database
@@ -31,6 +36,11 @@ setup: install
 
 serve: install
 	DEBUG=0 HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# The worker of the background work (one or more per deployment, on any machine that reaches
+# the database); a task it is running when stopped is finished first (docs/deploy.md).
+worker: install
+	DEBUG=0 $(PY) manage.py db_worker --no-reload
 
 # The suite runs with production settings (DEBUG off) over plain HTTP: the test client and
 # live_server speak HTTP, so no HTTPS redirect and no secure-only cookies. STATIC_ROOT is

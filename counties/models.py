@@ -481,3 +481,6 @@ from .former import (  # noqa: E402, F401
     FormerDivisionQuerySet,
     current_codes_list,
 )
+
+# Background work, with what runs it (counties/jobs.py).
+from .jobs import Job  # noqa: E402, F401

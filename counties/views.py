@@ -6,10 +6,13 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
-from .models import County, Pairing
+from . import jobs
+from .models import County, Job, Pairing
 from .scopes import scope_of
 from .templatetags.money import money
 
@@ -215,3 +218,43 @@ class CountyDetailView(ScopedMixin, DetailView):
             villages=county.villages.visible_to(scope),
             **kwargs,
         )
+
+
+class JobListView(ListView):
+    """The user's own recent background work (imports confirmed in the admin, large
+    exports), newest first, with its state."""
+
+    template_name = "counties/job_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        jobs.reap()
+        return Job.objects.filter(user=self.request.user)
+
+
+class JobDetailView(DetailView):
+    """One of the user's Jobs: its progress while it runs (the page reloads itself), then
+    its result; another user's is a 404, administrators' too."""
+
+    template_name = "counties/job_detail.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        jobs.reap()
+        return Job.objects.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        counts = self.object  # a finished Job holds its counts
+        if self.object.state == Job.State.RUNNING:
+            beat = jobs.progress(self.object)
+            counts = beat[0] if beat else jobs.Counters()
+        return super().get_context_data(counts=counts, **kwargs)
+
+
+def job_file(request, pk):
+    """The file a Job of the user built, once; a 404 for anyone else's or a swept one."""
+    job = get_object_or_404(Job, pk=pk, user=request.user, state=Job.State.DONE)
+    file = jobs.open_file(job)
+    if file is None:
+        raise Http404("文件已过期或不存在。")
+    return FileResponse(file, as_attachment=True, filename=job.file_name)

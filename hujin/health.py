@@ -4,9 +4,11 @@ to the log."""
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -26,16 +28,42 @@ def database():
     return "ok"
 
 
-# Each check is one name in the answer. When hujin gets a task queue, its check goes here
-# ("queue": a function returning "ok" or a reason), and a failure of it answers 503 too.
-CHECKS = {"database": database}
+def queue():
+    """ok when the task queue's table answers and no task has waited for a worker longer
+    than JOB_QUEUE_STALL_SECONDS (no worker runs, or all are stuck)."""
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        oldest = (
+            DBTaskResult.objects.ready()
+            .order_by("enqueued_at")
+            .values_list("enqueued_at", flat=True)
+            .first()
+        )
+    except Exception as error:
+        logger.warning("健康检查：任务队列不可用", exc_info=True)
+        return "任务队列不可用（%s）" % type(error).__name__
+    if oldest is not None:
+        waited = (timezone.now() - oldest).total_seconds()
+        if waited > settings.JOB_QUEUE_STALL_SECONDS:
+            logger.warning("健康检查：最早的后台任务已等待%d秒", waited)
+            return "后台任务已等待%d秒无人处理，后台处理进程（db_worker）可能未运行" % waited
+    return "ok"
+
+
+# Each check is one name in the answer; any failure answers 503.
+CHECKS = {"database": database, "queue": queue}
 
 
 @login_not_required
 @never_cache
 @require_safe
 def healthz(request):
-    results = {name: check() for name, check in CHECKS.items()}
+    results = {}
+    for name, check in CHECKS.items():
+        # Every check after the database's reads it: with it down, they are not run.
+        down = results.get("database", "ok") != "ok"
+        results[name] = "未检查（数据库不可用）" if down else check()
     healthy = all(result == "ok" for result in results.values())
     response = JsonResponse(
         {"status": "ok" if healthy else "error", **results},

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "counties",
     "personnel",
     "projects",
@@ -124,6 +126,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # filtered export took 91 ms as a cursor and 31 ms with this, bench/pages_bench.py).
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = (options.get("options", "") + " -c cursor_tuple_fraction=1").strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker share the file. In WAL mode a reader never waits
+    # for a writer; a transaction takes the write lock when it begins (IMMEDIATE), so a long
+    # import is never refused at its first write because another process wrote meanwhile,
+    # and a writer waits up to 20 seconds for another, as an admin import waits for the lock.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL")
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -253,6 +264,20 @@ IMPORT_MAX_PROJECT_FUNDS = envint("IMPORT_MAX_PROJECT_FUNDS", 20000)
 # An import or undo through the admin waits this long (seconds) for another one to finish,
 # then says so, well inside the web server's timeout; the commands wait as long as it takes.
 IMPORT_LOCK_WAIT_SECONDS = envint("IMPORT_LOCK_WAIT_SECONDS", 20)
+
+# Background work (counties/jobs.py): an import confirmed in the admin and an export too large
+# for a request are tasks in the database, run by `manage.py db_worker` (make worker; a
+# systemd unit in docs/deploy.md) on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A running task writes its progress every JOB_HEARTBEAT_SECONDS; one silent for
+# JOB_STALE_SECONDS lost its worker (killed, the machine restarted) and is marked failed.
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", 2)
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", 120)
+# /healthz/ answers 503 when a task has waited this long for a worker (none is running).
+JOB_QUEUE_STALL_SECONDS = envint("JOB_QUEUE_STALL_SECONDS", 300)
+# A project list export (XLSX) of more rows than this is built by a task, not in the request.
+EXPORT_INLINE_ROWS = envint("EXPORT_INLINE_ROWS", 5000)
+
 # Django's defaults, stated: a file upload over 2.5 MB streams into a temporary file, not
 # memory; a request's form fields (not files) may not exceed 2.5 MB.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from counties.admin import view_on_site
+from counties.urls import job_urlpatterns
 from hujin.health import healthz
 from projects.urls import fund_urlpatterns, park_urlpatterns
 from projects.views import HomeView
@@ -39,4 +40,5 @@ urlpatterns = [
     path("parks/", include((park_urlpatterns, "parks"))),
     path("funds/", include((fund_urlpatterns, "funds"))),
     path("dashboard/", include("indicators.urls")),
+    path("jobs/", include((job_urlpatterns, "jobs"))),
 ]

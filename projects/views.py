@@ -1,18 +1,23 @@
 import datetime
 
+from django.conf import settings
+from django.contrib import messages
 from django.db import models
 from django.db.models import Count, Sum
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from counties.models import AuditEntry, Pairing
+from counties import jobs
+from counties.models import AuditEntry, Job, Pairing
 from counties.scopes import scope_of
 from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
 from personnel.models import Cadre
 
+from . import tasks
 from .filters import FundFilter, ParkFilter, ProjectFilter
 from .forms import YearForm
 from .importers import exporting
@@ -181,16 +186,16 @@ class FundListView(FilteredListMixin, FilterView):
 
 @reader_required
 def export(request, fmt):
-    """The filtered project list in the yearly report format (CSV or XLSX); imports back as is."""
-    projects = Project.objects.with_place().visible_to(scope_of(request.user))
-    filterset = ProjectFilter(request.GET, queryset=projects)
+    """The filtered project list in the yearly report format (CSV or XLSX); imports back as is.
+
+    The CSV streams, and ends with a line counting its projects; an XLSX of more than
+    EXPORT_INLINE_ROWS projects is built by a task (projects/tasks.py) and offered on its
+    Job's page when complete."""
+    filterset = tasks.export_filter(request.user, request.GET)
     if not filterset.is_valid():
-        problems = "；".join(
-            "%s：%s" % (filterset.form.fields[name].label, "".join(errors))
-            for name, errors in filterset.form.errors.items()
-        )
         return HttpResponseBadRequest(
-            "筛选条件有误：%s" % problems, content_type="text/plain; charset=utf-8"
+            "筛选条件有误：%s" % tasks.filter_problems(filterset),
+            content_type="text/plain; charset=utf-8",
         )
     projects = filterset.qs
     file_name = "沪滇协作项目-%s.%s" % (timezone.localdate().strftime("%Y%m%d"), fmt)
@@ -200,4 +205,16 @@ def export(request, fmt):
         )
         response["Content-Disposition"] = content_disposition_header(True, file_name)
         return response
+    count = projects.count()
+    if count > settings.EXPORT_INLINE_ROWS:
+        job = jobs.start(
+            request.user,
+            Job.Kind.EXPORT,
+            "导出项目（%d个，XLSX）" % count,
+            tasks.export_projects,
+            query=request.GET.urlencode(),
+            file_name=file_name,
+        )
+        messages.info(request, "共%d个项目，文件较大，正在后台生成；完成后在本页下载。" % count)
+        return redirect(job)
     return FileResponse(exporting.xlsx_file(projects), as_attachment=True, filename=file_name)

@@ -47,6 +47,18 @@ def restore_catalogue():
         )
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the tests' database is a file, not memory, so that a worker process started
+    by a test (tests/projects/test_import_worker.py) reads the same database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: the dashboard keeps its sums per last audit
@@ -65,6 +77,25 @@ def files_dir(settings, tmp_path):
     options = {**uploads["OPTIONS"], "location": directory}
     settings.STORAGES = {**settings.STORAGES, "uploads": {**uploads, "OPTIONS": options}}
     return directory
+
+
+@pytest.fixture
+def worker(files_dir):
+    """Starts worker processes (tests.jobs.start_worker) for a transactional test; each is
+    killed at the end if the test has not."""
+    from tests.jobs import start_worker
+
+    started = []
+
+    def start():
+        started.append(start_worker(files_dir))
+        return started[-1]
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(autouse=True)

@@ -221,7 +221,7 @@ def test_health_check_answers_without_a_login(client, db):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -266,7 +266,11 @@ def test_health_check_answers_503_when_the_database_is_down(
     response = client.get("/healthz/")
 
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "数据库不可用（OperationalError）"}
+    assert response.json() == {
+        "status": "error",
+        "database": "数据库不可用（OperationalError）",
+        "queue": "未检查（数据库不可用）",
+    }
     assert str(closed_port).encode() not in response.content
     assert b"secret" not in response.content and b"127.0.0.1" not in response.content
     # One warning with the details, and no error mailed to ADMINS for every probe.

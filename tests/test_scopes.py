@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import County, Pairing, Prefecture, Scope, ShanghaiDistrict
 from projects.models import Fund, FundAllocation, ImportBatch, Project
+from tests.jobs import confirmed
 
 HEADER = "项目编号,项目名称,年度,县市区,项目类别,项目状态,上海援助资金（万元）\r\n"
 
@@ -210,7 +211,7 @@ def test_an_importer_imports_rows_of_the_scope(lancang_importer):
     response = upload(lancang_importer, HEADER + "P-LC2,新项目,2024,530828,其他,计划,5\r\n")
     confirm = response.context["confirm_form"].initial
 
-    lancang_importer.post(reverse("admin:projects_project_process_import"), confirm)
+    confirmed(lancang_importer, reverse("admin:projects_project_process_import"), confirm)
 
     assert Project.objects.get(code="P-LC2").county.code == "530828"
     assert ImportBatch.objects.get().user.username == "importer"

@@ -46,10 +46,12 @@ def csv_lines(projects, closing=True):
         yield writer.writerow([EXPORT_END % count])
 
 
-def xlsx_file(projects):
+def xlsx_file(projects, counted=None):
     """The projects (None: none, for the blank template) as an XLSX workbook in a temporary
     file, written in streaming mode, with a sheet of the format's rules and one of every
     county with its code and the other names the import accepts.
+
+    `counted(rows)`, if given, hears how many projects are written, every CSV_CHUNK.
 
     The code column is formatted as text (Excel would turn a long code into a number and
     lose its last digits), the header row is frozen, and the template has drop-down lists
@@ -80,8 +82,14 @@ def xlsx_file(projects):
             return text_cell
         return xlsx_value(value)
 
+    rows = 0
     for project in projects.iterator(chunk_size=CSV_CHUNK) if projects is not None else ():
         sheet.append([cell(index, value) for index, value in enumerate(cells(project))])
+        rows += 1
+        if counted is not None and rows % CSV_CHUNK == 0:
+            counted(rows)
+    if counted is not None:
+        counted(rows)
     if projects is None:
         # The blank rows' code cells, formatted as text before anything is typed in them.
         for _ in range(TEMPLATE_ROWS):

@@ -3,12 +3,12 @@ and a stored upload (the shape of wagtail's contrib/redirects import).
 
 The upload view keeps the file in the shared storage (uploads.py) and runs the engine on it
 as a dry run: the page shows the preview, the notices and warnings, or every error with the
-refused rows to download. The confirm view runs the engine again on the stored file, for
-real, in one transaction, and removes it. A report type is a ReportType: its import
-function, its preview's headers and its blank templates.
+refused rows to download. The confirm view hands the stored file to the task queue, where
+a worker imports it for real, in one transaction, and removes it (reports.py); the user is
+sent to the Job's page. A report type is a ReportType: its import function, its preview's
+headers and its blank templates.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -17,8 +17,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.urls import path
 from django.utils.http import content_disposition_header
 
 from counties.admin import record, snapshot
@@ -26,30 +25,14 @@ from counties.models import AuditEntry
 from counties.scopes import scope_of
 
 from ..forms import LayoutForm, ReportConfirmForm, ReportUploadForm
-from ..models import HeaderAlias, ImportBatch
+from ..models import HeaderAlias
 from ..models.aliases import report_columns
-from .refusals import UNLISTED, ImportFailed
-from .running import Source
+from . import reports
+from .refusals import ImportFailed
+from .reports import ReportType, run
 from .uploads import Refusal, Upload, open_refusal
-from .workbook import open_workbook
 
-# Errors listed in the message of an import refused at the confirm step.
-CONFIRM_ERRORS_SHOWN = 10
-
-
-@dataclass(frozen=True)
-class ReportType:
-    """What the import screens need of a report: its ImportBatch.Kind and name, its import
-    function (keyword arguments as import_yearly_report's), the headers of its preview
-    table (after 行号 and 操作), its blank templates, and the checkboxes its refusals name."""
-
-    kind: str
-    name: str
-    run: Callable
-    preview_headers: list
-    template_xlsx: Callable
-    template_csv: Callable
-    allow: tuple = ()
+__all__ = ["ReportImportAdmin", "ReportType"]
 
 
 @dataclass
@@ -66,24 +49,6 @@ class Outcome:
     @property
     def file(self):
         return self.report.files[0] if self.report else None
-
-
-def run(report_type, upload, request, *, dry_run, refusal=None, allowed=None):
-    """The engine on a stored upload, as the request's user, through the admin."""
-    with upload.open() as binary:
-
-        def read():
-            binary.seek(0)
-            return open_workbook(binary, upload.name)
-
-        return report_type.run(
-            files=[Source(upload.name, upload.sha256, read)],
-            user=request.user,
-            channel=ImportBatch.Channel.ADMIN,
-            dry_run=dry_run,
-            refusal=refusal,
-            **(allowed or {}),
-        )
 
 
 def carried(upload, sender, allowed):
@@ -167,7 +132,7 @@ class ReportImportAdmin:
             result = run(
                 report,
                 upload,
-                request,
+                request.user,
                 dry_run=True,
                 refusal=refusal.files,
                 allowed={**allowed, "sender": sender},
@@ -308,38 +273,21 @@ class ReportImportAdmin:
         return TemplateResponse(request, self.import_template_name, context)
 
     def confirm_view(self, request):
-        """Imports the stored upload the preview named, for real; then removes it."""
+        """Enqueues the import of the stored upload the preview named (reports.confirm) and
+        shows its Job's page, where the progress and then the result show."""
         self.check_import(request)
-        back = redirect("admin:" + self.url_name("import"))
         posted = self.posted_upload(request, "未导入：上传的文件已导入或已过期，请重新上传。")
         if posted is None:
-            return back
+            return redirect("admin:" + self.url_name("import"))
         form, upload = posted
-        allowed = {**form.allowed(), "sender": form.cleaned_data["sender"]}
-        try:
-            result = run(self.report, upload, request, dry_run=False, allowed=allowed)
-        except ImportFailed as failure:
-            # Passed at the preview, refused now: the database changed in between.
-            shown = failure.errors[:CONFIRM_ERRORS_SHOWN]
-            if failure.count > len(shown):
-                shown.append(UNLISTED % (failure.count - len(shown)))
-            messages.error(request, "导入失败，未写入任何数据：%s" % "；".join(shown))
-            return back
-        finally:
-            upload.remove()
-        file = result.files[0]
+        if upload.job is not None:  # a second click, or the form posted again
+            messages.info(request, "该文件已确认导入，正在后台处理，无需再次确认。")
+            return redirect("jobs:detail", upload.job)
+        job = reports.confirm(request.user, upload, form.cleaned_data["sender"], form.allowed())
         messages.success(
-            request,
-            format_html(
-                '导入完成：{}行，新增{}，更新{}，未变{}。<a href="{}">查看导入批次</a>',
-                file.rows,
-                file.created,
-                file.updated,
-                file.unchanged,
-                reverse("admin:projects_importbatch_change", args=[file.batch.pk]),
-            ),
+            request, "已提交导入，正在后台处理；可离开此页，稍后在“我的后台任务”查看结果。"
         )
-        return redirect("admin:" + self.url_name("changelist"))
+        return redirect(job)
 
     def template_view(self, request, fmt):
         """The blank report template, as XLSX (with a sheet of rules) or CSV."""

@@ -4,7 +4,9 @@ backend where a deployment has one):
 
 - an upload waiting for its confirmation: uploads/<user id>/<token>.upload, its bytes, and
   <token>.json, the name it was uploaded as, its SHA-256 and its report;
-- a refused file's rows and its full list of errors: refusals/<user id>/<token>.csv, .txt.
+- a refused file's rows and its full list of errors: refusals/<user id>/<token>.csv, .txt;
+- a file a task built for its user (counties/jobs.py): exports/<user id>/<token>.<suffix>,
+  and the progress of a running task: progress/<user id>/<job id>.json.
 
 Each is reached only through the requesting user's own id and a random token, so no user,
 administrators included, reaches another's through the screens. An upload goes once it is
@@ -27,6 +29,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.utils import timezone
 
+from counties import jobs
+
 from .refusals import RefusalFiles
 
 KEPT_SECONDS = 24 * 3600
@@ -48,14 +52,15 @@ def is_token(token):
 
 @dataclass
 class Upload:
-    """A stored upload: whose, its token, the name it was uploaded as, its SHA-256 and the
-    report it was uploaded to."""
+    """A stored upload: whose, its token, the name it was uploaded as, its SHA-256, the
+    report it was uploaded to, and the Job importing it once confirmed (None before)."""
 
     owner: int
     token: str
     name: str
     sha256: str
     report: str
+    job: int | None = None
 
     @property
     def path(self):
@@ -96,14 +101,27 @@ class Upload:
             return None
         if head.get("report") != report or not storage().exists(upload.path):
             return None
-        upload.name, upload.sha256 = head["name"], head["sha256"]
+        upload.name, upload.sha256, upload.job = head["name"], head["sha256"], head.get("job")
         return upload
+
+    def head(self):
+        with storage().open(self.head_path, "rb") as file:
+            return json.loads(file.read())
+
+    def rewrite_head(self, **changes):
+        head = {**self.head(), **changes}
+        remove(self.head_path)
+        storage().save(self.head_path, ContentFile(json.dumps(head).encode("utf-8")))
+
+    def claim(self, job_id):
+        """Marks the upload as being imported by Job `job_id` (reports.confirm)."""
+        self.rewrite_head(job=job_id)
+        self.job = job_id
 
     def unmatched(self):
         """What the upload's last refusal left unmatched (remember_unmatched): ([column
         keys], [header cells])."""
-        with storage().open(self.head_path, "rb") as file:
-            head = json.loads(file.read())
+        head = self.head()
         return head.get("missing", []), head.get("unread", [])
 
     def remember_unmatched(self, unmatched):
@@ -113,10 +131,7 @@ class Upload:
         for _, error in unmatched:
             missing += [c.key for c in error.missing if c.key not in missing]
             unread += [label for label in error.unread if label not in unread]
-        head = {"name": self.name, "sha256": self.sha256, "report": self.report}
-        head.update(missing=missing, unread=unread)
-        remove(self.head_path)
-        storage().save(self.head_path, ContentFile(json.dumps(head).encode("utf-8")))
+        self.rewrite_head(missing=missing, unread=unread)
 
     def open(self):
         """The uploaded bytes, as a seekable binary file (a context manager)."""
@@ -171,7 +186,7 @@ def sweep(now=None):
     oldest = now - datetime.timedelta(seconds=KEPT_SECONDS)
     files = storage()
     removed = 0
-    for top in ("uploads", "refusals"):
+    for top in ("uploads", "refusals", jobs.EXPORTS, jobs.PROGRESS):
         with contextlib.suppress(FileNotFoundError):
             owners, _ = files.listdir(top)
             for owner in owners:

@@ -1,6 +1,7 @@
 """Staff import a yearly report in the admin with a real browser: the format is guessed from the
 file's extension, the upload goes through static/js/import-progress.js (which sends it with
-XMLHttpRequest and shows the answer in place), then the preview is confirmed."""
+XMLHttpRequest and shows the answer in place), then the preview is confirmed and a worker
+process imports it while its page waits."""
 
 import re
 
@@ -24,7 +25,9 @@ def staff(django_user_model):
 
 
 @pytest.mark.usefixtures("county")
-def test_staff_upload_a_report_see_the_preview_and_confirm_it(page, staff, log_in, tmp_path):
+def test_staff_upload_a_report_see_the_preview_and_confirm_it(
+    page, staff, log_in, tmp_path, worker
+):
     report = tmp_path / "2023年澜沧县报表.csv"
     report.write_text(REPORT, encoding="utf-8")
 
@@ -46,8 +49,12 @@ def test_staff_upload_a_report_see_the_preview_and_confirm_it(page, staff, log_i
 
     page.get_by_role("button", name="确认导入").click()
 
-    expect(page).to_have_url(re.compile(r"/admin/projects/project/$"))
-    expect(page.get_by_text("导入完成：1行，新增1，更新0，未变0。")).to_be_visible()
+    # The import is queued: its page says so, and reloads itself until a worker has done it.
+    expect(page).to_have_url(re.compile(r"/jobs/\d+/$"))
+    expect(page.get_by_role("status")).to_contain_text("排队中")
+    worker()
+    expect(page.get_by_text("导入完成：1行，新增1，更新0，未变0。")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("status")).to_contain_text("已完成")
     project = Project.objects.get(code="2023-LC-001")
     assert (project.name, project.county.code, str(project.shanghai_funds.normalize())) == (
         "茶叶初制所",

@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from counties.models import AuditEntry, Scope
 from indicators.models import IndicatorFigure
 from projects.models import ImportBatch
+from tests.jobs import confirmed
 
 from .indicator_files import HEADERS, csv_bytes, xlsx_bytes
 
@@ -34,9 +35,7 @@ def upload(client, content, name="指标.csv", fmt="0"):
 
 
 def confirm(client, preview):
-    return client.post(
-        PROCESS, {**preview.context["confirm_form"].initial, "confirm": "确认导入"}, follow=True
-    )
+    return confirmed(client, PROCESS, preview.context["confirm_form"].initial)
 
 
 @pytest.fixture

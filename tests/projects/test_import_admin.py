@@ -9,6 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from projects.models import ImportBatch, Project
+from tests.jobs import confirmed
 
 IMPORT = reverse("admin:projects_project_import")
 PROCESS = reverse("admin:projects_project_process_import")
@@ -128,7 +129,7 @@ def test_confirming_the_preview_imports_the_file_as_one_batch(
     preview = post_upload(admin_client, good_gbk_file)
     confirm = preview.context["confirm_form"]
 
-    response = admin_client.post(PROCESS, {**confirm.initial, "confirm": "确认导入"}, follow=True)
+    response = confirmed(admin_client, PROCESS, confirm.initial)
 
     assertContains(response, "导入完成：2行，新增2，更新0，未变0。")
     batch = ImportBatch.objects.get()
@@ -197,7 +198,7 @@ def test_an_xlsx_upload_goes_through_the_same_engine(admin_client, county):
     file.name = "report.xlsx"
 
     preview = post_upload(admin_client, file, fmt="1")
-    admin_client.post(PROCESS, {**preview.context["confirm_form"].initial, "confirm": "确认导入"})
+    confirmed(admin_client, PROCESS, preview.context["confirm_form"].initial)
 
     project = Project.objects.get(code="LC-2023-009")
     assert str(project.shanghai_funds.normalize()) == "169.41"
@@ -231,7 +232,7 @@ def test_a_large_amount_is_accepted_from_the_refusal_page_without_uploading_agai
     assertContains(previewed, "新增 <strong>1</strong>")
     confirm = previewed.context["confirm_form"].initial
     assert confirm["allow_large_amounts"] is True
-    done = admin_client.post(PROCESS, {**confirm, "confirm": "确认导入"}, follow=True)
+    done = confirmed(admin_client, PROCESS, confirm)
     assertContains(done, "导入完成：1行，新增1")
     assert Project.objects.get().shanghai_funds == 150
 
@@ -245,6 +246,6 @@ def test_a_move_is_accepted_from_the_refusal_page(admin_client, county):
         reverse("admin:projects_project_import_again"), {**again.initial, "allow_moves": "on"}
     )
     confirm = previewed.context["confirm_form"].initial
-    admin_client.post(PROCESS, {**confirm, "confirm": "确认导入"})
+    confirmed(admin_client, PROCESS, confirm)
 
     assert Project.objects.get().year == 2023

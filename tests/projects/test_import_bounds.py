@@ -28,6 +28,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from counties.models import County, Scope
 from projects.models import ImportBatch, Project
 from tests.indicators import indicator_files
+from tests.jobs import confirmed
 
 from .report_files import HEADERS, csv_bytes, refused, row, write
 
@@ -189,9 +190,7 @@ def test_a_refusal_at_the_confirm_step_lists_ten_errors_and_counts_the_rest(admi
     preview = upload(admin_client, good, "r.csv", CSV)
     county.delete()  # meanwhile, the county went: every row is refused now
 
-    response = admin_client.post(
-        PROCESS, {**preview.context["confirm_form"].initial, "confirm": "确认导入"}, follow=True
-    )
+    response = confirmed(admin_client, PROCESS, preview.context["confirm_form"].initial)
 
     assertContains(response, "导入失败，未写入任何数据：第2行 县市区：未知的县市区")
     assertContains(response, "；另有20处错误未列出")
@@ -411,7 +410,7 @@ def test_the_batch_keeps_the_name_uploaded_not_the_one_posted_back(admin_client,
     preview = upload(admin_client, csv_bytes([row()]), "2023年澜沧县报表.csv", CSV)
     forged = {**preview.context["confirm_form"].initial, "original_file_name": "伪造.csv"}
 
-    response = admin_client.post(PROCESS, {**forged, "confirm": "确认导入"}, follow=True)
+    response = confirmed(admin_client, PROCESS, forged)
 
     assertContains(response, "导入完成：1行")
     assert ImportBatch.objects.get().file_name == "2023年澜沧县报表.csv"
@@ -421,7 +420,7 @@ def test_the_confirm_step_posts_no_name_only_the_uploads_token_and_choices(admin
     preview = upload(admin_client, csv_bytes([row()]), "报表.csv", CSV)
     posted = dict(preview.context["confirm_form"].initial)
 
-    admin_client.post(PROCESS, {**posted, "confirm": "确认导入"})
+    confirmed(admin_client, PROCESS, posted)
 
     assert set(posted) == {"token", "sender", "allow_moves", "allow_large_amounts"}
     assert ImportBatch.objects.get().file_name == "报表.csv"

@@ -14,6 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from counties.models import AuditEntry, Scope
 from projects.importers import ImportFailed, import_yearly_report
 from projects.models import HeaderAlias, Project
+from tests.jobs import confirmed
 
 IMPORT = reverse("admin:projects_project_import")
 LAYOUT = reverse("admin:projects_project_import_layout")
@@ -110,7 +111,7 @@ def test_an_office_matches_the_header_once_and_its_later_files_go_in(
     entry = AuditEntry.objects.for_object(alias).get()
     assert (entry.user, entry.action) == (lancang_importer.user, "create")
     confirm = previewed.context["confirm_form"].initial
-    done = lancang_importer.post(PROCESS, {**confirm, "confirm": "确认导入"}, follow=True)
+    done = confirmed(lancang_importer, PROCESS, confirm)
     assertContains(done, "导入完成：1行，新增1")
     assert Project.objects.get().name == "茶叶初制所"
 

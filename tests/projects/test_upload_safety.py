@@ -17,6 +17,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from projects.models import ImportBatch, Project
+from tests.jobs import confirmed
 
 from .report_files import csv_bytes, import_files, refused, row, write, xlsx_bytes, xlsx_row
 
@@ -45,9 +46,7 @@ def upload(admin_client, content, name, fmt):
 
 
 def confirm(admin_client, preview):
-    return admin_client.post(
-        PROCESS, {**preview.context["confirm_form"].initial, "confirm": "确认导入"}, follow=True
-    )
+    return confirmed(admin_client, PROCESS, preview.context["confirm_form"].initial)
 
 
 @pytest.fixture
