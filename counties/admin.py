@@ -1,10 +1,16 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
+from django.utils.html import format_html_join
+from django.utils.text import capfirst
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from .admin_filters import DropdownFilter
 from .audit import audit_value
 from .exports import RegistryExport
 from .models import (
@@ -58,7 +64,44 @@ def record(request, obj, action, before, after):
     )
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def link_models():
+    """The models Django makes for many-to-many fields: each row only links two records."""
+    return [
+        field.remote_field.through
+        for model in apps.get_models()
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+
+
+def without_links(items, prefixes):
+    """A delete page's nested list of records without the lines starting with `prefixes`."""
+    kept = []
+    for item in items:
+        if isinstance(item, list):
+            item = without_links(item, prefixes)
+            if item:
+                kept.append(item)
+        elif not str(item).startswith(prefixes):
+            kept.append(item)
+    return kept
+
+
+class DeletionSummary:
+    """The delete pages list what a deletion removes, without the rows that only link two
+    records (a role's permissions, a project's cadres): Django lists each, as
+    "Group-permission关系: Group_permissions object (150)", and the records linked stay."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [model._meta for model in link_models()]
+        prefixes = tuple("%s: " % capfirst(opts.verbose_name) for opts in links)
+        plurals = {str(opts.verbose_name_plural) for opts in links}
+        counts = {name: count for name, count in counts.items() if str(name) not in plurals}
+        return without_links(deleted, prefixes), counts, perms_needed, protected
+
+
+class AuditedAdmin(DeletionSummary, admin.ModelAdmin):
     """Records every create, change and delete made on this screen and its inlines, with each
     field's value before and after; the record's 历史 page shows them."""
 
@@ -200,7 +243,7 @@ class CountyAdmin(RegistryExport, ScopedAdmin):
         "is_border",
     ]
     list_filter = [
-        "prefecture",
+        ("prefecture", DropdownFilter),
         "division_type",
         "is_former_poverty",
         "poverty_exit_year",
@@ -235,7 +278,12 @@ class ShanghaiDistrictAdmin(RegistryExport, AuditedAdmin):
 @admin.register(Pairing)
 class PairingAdmin(RegistryExport, AuditedAdmin):
     list_display = ["district", "prefecture", "county", "from_year", "to_year", "basis"]
-    list_filter = ["district", "prefecture", "basis", "from_year"]
+    list_filter = [
+        ("district", DropdownFilter),
+        ("prefecture", DropdownFilter),
+        "basis",
+        "from_year",
+    ]
     list_select_related = ["district", "prefecture", "county"]
     search_fields = ["district__name", "prefecture__name", "county__name", "county__code"]
     autocomplete_fields = ["district", "prefecture", "county"]
@@ -262,10 +310,19 @@ class FormerDivisionAdmin(RegistryExport, AuditedAdmin):
 @admin.register(Village)
 class VillageAdmin(RegistryExport, ScopedAdmin):
     list_display = ["name", "township", "county", "is_revitalization_demo", "is_border_xiaokang"]
-    list_filter = ["county__prefecture", "is_revitalization_demo", "is_border_xiaokang"]
+    list_filter = [
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+        "is_revitalization_demo",
+        "is_border_xiaokang",
+    ]
     list_select_related = ["county"]
     search_fields = ["name", "township", "county__name"]
     autocomplete_fields = ["county"]
+
+
+def empty_shown(value):
+    return "（空）" if value is None else value
 
 
 @admin.register(AuditEntry)
@@ -273,10 +330,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
     """The audit trail, read only: what was created, changed or deleted, by whom and how."""
 
     list_display = ["at", "user", "channel", "action", "content_type", "object_repr"]
-    list_filter = ["channel", "action", "content_type", "at"]
+    list_filter = ["channel", "action", ("content_type", DropdownFilter), "at"]
     list_select_related = ["user", "content_type"]
     search_fields = ["object_repr", "object_id", "user__username"]
     date_hierarchy = "at"
+    # The changes as the record's 历史 page shows them, not the stored JSON (field names).
+    fields = [
+        "at",
+        "user",
+        "channel",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "changes_shown",
+        "import_batch_id",
+        "county",
+        "prefecture",
+    ]
+
+    @admin.display(description="变更（修改前 → 修改后）")
+    def changes_shown(self, obj):
+        rows = (
+            (label, empty_shown(before), empty_shown(after))
+            for label, before, after in obj.changed_fields()
+        )
+        return format_html_join("\n", "<div>{}：{} → {}</div>", rows)
 
     def get_queryset(self, request):
         # Entries of records inside the scope only, by the place written with each entry;
@@ -291,6 +370,74 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """The task queue's records (django-tasks' own screen, read only), for superusers' checks
+    on the background work. Its model's labels are translated in locale/; the labels its
+    admin writes in English are here, and a record shows what says something to a person
+    (its task, state, times and error), not its arguments, paths and ids."""
+
+    shown_fields = [
+        "task_shown",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "display_run_after",
+        "priority",
+        "queue_name",
+        "formatted_traceback",
+    ]
+    list_display = [
+        "task_shown",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.shown_fields
+
+    def get_fields(self, request, obj=None):
+        return self.shown_fields
+
+    def named(self, request, object_id):
+        """The record as its pages name it: its own name is "DBTaskResult object (…)"."""
+        obj = self.get_object(request, object_id)
+        return "%s（%s）" % (obj.task_name, obj.get_status_display()) if obj else None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {"subtitle": self.named(request, object_id), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        name = self.named(request, object_id)
+        extra_context = {
+            "title": "变更历史：%s" % name,
+            "record_name": name,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    @admin.display(description="任务")
+    def task_shown(self, obj):
+        return obj.task_name
+
+    @admin.display(description="错误详情")
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description="最早执行时间")
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
 
 
 def view_on_site(request, content_type_id, object_id):

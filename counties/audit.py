@@ -94,15 +94,21 @@ def read_value(field, value):
 
 def shown(field, value):
     """An audit value as the 历史 pages show it: an amount as every amount is shown, a choice
-    by its label, yes or no; None stays None (the pages write （空））."""
-    if value is None or field is None:
+    by its label, yes or no, records (many-to-many, a user's places) by their names joined
+    with 、; None and no records stay None (the pages write （空）). `field` is None for a
+    value that is no field of the record (a user's 数据范围)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value) or None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field is None:
         return value
     if isinstance(field, models.DecimalField):
         return money(value)
-    if field.choices and not isinstance(value, list):
+    if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "是" if value else "否"
     return value
 
 

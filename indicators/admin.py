@@ -4,9 +4,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from counties.admin import AuditedAdmin, ScopedAdmin
+from counties.admin_filters import DropdownFilter
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
-from projects.importers.screens import ReportImportAdmin, ReportType
+from projects.admin import ReportImport
+from projects.importers.screens import ReportType
 from projects.models import ImportBatch, plain
 
 from .forms import IndicatorFigureForm
@@ -37,7 +39,7 @@ class IndicatorAdmin(RegistryExport, AuditedAdmin):
 
 
 @admin.register(IndicatorFigure)
-class IndicatorFigureAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
+class IndicatorFigureAdmin(ReportImport, RegistryExport, ScopedAdmin):
     # County figures by county, prefecture figures by prefecture; province and pairing
     # figures match neither, so only province-wide users see them.
     scope_prefecture = "prefecture"
@@ -51,7 +53,14 @@ class IndicatorFigureAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
         "result_shown",
         "updated_at",
     ]
-    list_filter = ["year", "level", "indicator__group", "indicator"]
+    list_filter = [
+        "year",
+        "level",
+        "indicator__group",
+        ("indicator", DropdownFilter),
+        ("prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+    ]
     list_select_related = ["indicator"]
     search_fields = [
         "indicator__code",

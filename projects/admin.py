@@ -4,10 +4,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
 from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
+from counties.admin_filters import ChoicesDropdownFilter, DropdownFilter
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
 
-from .forms import ProjectAdminForm
+from . import fund_picker
+from .forms import AllocationFormSet, ProjectAdminForm
 from .importers import RollbackRefused, exporting, import_yearly_report, rollback_batch
 from .importers.screens import ReportImportAdmin, ReportType
 from .importers.staging import PREVIEW_HEADERS
@@ -20,6 +22,7 @@ from .models import (
     Project,
     plain,
 )
+from .models.aliases import report_columns
 
 YEARLY_REPORT = ReportType(
     kind=ImportBatch.Kind.YEARLY_REPORT,
@@ -33,8 +36,18 @@ YEARLY_REPORT = ReportType(
 )
 
 
+class ReportImport(ReportImportAdmin):
+    """A report's import screens (projects/importers/screens.py), the upload form listing the
+    report's columns by the Chinese headers its template has."""
+
+    def render(self, request, **context):
+        context.setdefault("columns", report_columns(self.report.kind))
+        return super().render(request, **context)
+
+
 class AllocationInline(ScopedInline):
     model = FundAllocation
+    formset = AllocationFormSet  # their Shanghai funds within the project's 上海援助资金
     extra = 2
     autocomplete_fields = ["fund"]
     verbose_name = "资金分配"
@@ -46,7 +59,7 @@ class AllocationInline(ScopedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
+class ProjectAdmin(ReportImport, RegistryExport, ScopedAdmin):
     list_display = [
         "code",
         "name",
@@ -55,9 +68,14 @@ class ProjectAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
         "category",
         "status",
         "funds",
-        "updated_at",
     ]
-    list_filter = ["year", "category", "status", "county__prefecture", "county"]
+    list_filter = [
+        "year",
+        "category",
+        "status",
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+    ]
     list_select_related = ["county"]
     search_fields = ["code", "name", "county__name"]
     autocomplete_fields = ["county", "village", "park", "cadres"]
@@ -92,10 +110,21 @@ class ProjectAdmin(ReportImportAdmin, RegistryExport, ScopedAdmin):
 @admin.register(Fund)
 class FundAdmin(RegistryExport, ScopedAdmin):
     list_display = ["__str__", "source", "year", "county", "amount", "allocated", "remaining"]
-    list_filter = ["source", "year", "county__prefecture", "county"]
+    list_filter = [
+        "source",
+        "year",
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+    ]
     list_select_related = ["county"]
     search_fields = ["county__name", "county__code", "donor", "document"]
+    search_help_text = "可按年度（2023或2023年）、资金来源、县市区、出资单位或文号查找。"
     autocomplete_fields = ["county"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # By year, source label, county, donor or document; an allocation's picker on a
+        # project's page offers that project's county's funds only (fund_picker).
+        return fund_picker.picked(request, queryset, search_term)
 
     def get_queryset(self, request):
         # A GROUP BY drops Meta.ordering; keep autocomplete and paging stable.
@@ -121,7 +150,12 @@ class FundAllocationAdmin(RegistryExport, ScopedAdmin):
         return super().scope(request) & scope_of(request.user).q("fund__county")
 
     list_display = ["fund", "project", "amount"]
-    list_filter = ["fund__source", "fund__year", "fund__county__prefecture"]
+    list_filter = [
+        "fund__source",
+        "fund__year",
+        ("fund__county__prefecture", DropdownFilter),
+        ("fund__county", DropdownFilter),
+    ]
     list_select_related = ["fund__county", "project"]
     search_fields = ["project__code", "project__name", "fund__county__name", "fund__donor"]
     autocomplete_fields = ["fund", "project"]
@@ -140,7 +174,13 @@ class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
         "jobs",
         "is_demonstration",
     ]
-    list_filter = ["is_demonstration", "year_founded", "county__prefecture", "partner_district"]
+    list_filter = [
+        "is_demonstration",
+        "year_founded",
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+        ("partner_district", DropdownFilter),
+    ]
     list_select_related = ["county", "partner_district"]
     search_fields = ["name", "county__name", "partner_name"]
     autocomplete_fields = ["county", "partner_district"]
@@ -157,7 +197,11 @@ class HeaderAliasAdmin(AuditedAdmin):
     that sender's saved layout (also saved from the import's refusal page)."""
 
     list_display = ["header", "column", "report", "sender", "note"]
-    list_filter = ["report", "column", ("sender", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "report",
+        ("column", ChoicesDropdownFilter),
+        ("sender", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["sender"]
     search_fields = ["header", "note", "sender__name"]
     autocomplete_fields = ["sender"]

@@ -414,7 +414,7 @@ def test_every_user_edit_is_recorded_with_before_and_after(lancang_admin, cast, 
     clerk.refresh_from_db()
     assert clerk.password.split("$")[-1] not in str([edit.changes, password.changes])
     history = lancang_admin.get(url("history", clerk))
-    assertContains(history, "数据范围-上海结对区：[] → [&#x27;黄浦区&#x27;]")
+    assertContains(history, "数据范围-上海结对区：（空） → 黄浦区")
     assertContains(history, "密码：已设置 → 已修改")
 
 
