@@ -46,7 +46,11 @@ worker: install
 # live_server speak HTTP, so no HTTPS redirect and no secure-only cookies. STATIC_ROOT is
 # one collectstatic never filled: pages name static files as before make setup, whatever
 # staticfiles/ holds (the live server serves them from static/, not by hashed names).
-test: install
+# axe-core for the browser tests' accessibility checks (package-lock.json); never served.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+test: install node_modules/.package-lock.json
 	SECRET_KEY=tests-only-not-secret ALLOWED_HOSTS=localhost,127.0.0.1,testserver HTTPS=0 \
 		STATIC_ROOT=$(CURDIR)/.pytest_cache/no-staticfiles $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -73,7 +77,7 @@ reference:
 	$(PYTHON) fixtures/build_reference.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules
 
 # On an empty database: loads reference and demo data, and creates the user "admin" with a
 # random password printed a single time. Fixtures are not reloaded later: loaddata rewrites

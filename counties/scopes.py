@@ -9,7 +9,7 @@ trail's).
 
 from types import SimpleNamespace
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 
 from .models import Scope
 
@@ -26,22 +26,32 @@ class Reach:
     the prefecture's own rows (cadres posted to it, its figures).
 
     A superuser costs no query, anyone else one (read_scope); the filters built from it are
-    lists of ids, so that the request's other queries read no scope table.
+    lists of ids, so that the request's other queries read no scope table. The same query
+    names the places (`places`: code and name of the prefectures held whole, then of the
+    other counties inside), for a page to say whose view it is.
     """
 
     def __init__(self, user):
         self.user, self.superuser = user, user.is_superuser
         self.everywhere, self.nothing = user.is_superuser, False
         self.county_ids = self.prefecture_ids = None
+        self.places = []
         if self.everywhere:
             return
         found = {HELD: [], EVERYWHERE: [], COUNTY: [], PREFECTURE: []}
-        for pk, kind in read_scope(user):
+        named = {COUNTY: [], PREFECTURE: []}
+        for pk, kind, code, name, prefecture_id in read_scope(user):
             found[kind].append(pk)
+            if kind in named:
+                named[kind].append((code, name, prefecture_id))
         self.everywhere = bool(found[EVERYWHERE])
         self.nothing = not (self.everywhere or found[HELD])
         if not self.everywhere:
             self.county_ids, self.prefecture_ids = sorted(found[COUNTY]), sorted(found[PREFECTURE])
+            whole = set(found[PREFECTURE])
+            self.places = sorted((code, name) for code, name, _ in named[PREFECTURE]) + sorted(
+                (code, name) for code, name, prefecture in named[COUNTY] if prefecture not in whole
+            )
 
     def q(self, county="county", prefecture=None):
         """The filter keeping rows whose county (the lookup path `county`; "pk" for counties
@@ -69,15 +79,19 @@ def scope_of(user):
 
 
 def read_scope(user):
-    """The user's scope in one query, as (id, kind) rows: its own row ("everywhere" or
-    "scope"); unless it is province-wide, a row per county inside it (Scope.county_ids,
-    the one rule) and per prefecture it holds whole. No row at all: no scope."""
+    """The user's scope in one query, as (id, kind, code, name, prefecture id) rows: its own
+    row ("everywhere" or "scope"); unless it is province-wide, a row per county inside it
+    (Scope.county_ids, the one rule) and per prefecture it holds whole. No row at all: no
+    scope."""
     own = Case(When(everywhere=True, then=Value(EVERYWHERE)), default=Value(HELD))
     draft = SimpleNamespace(everywhere=False, **{name: held(user, name) for name in PLACE_FIELDS})
+    text, nothing = Value("", output_field=CharField()), Value(None, output_field=IntegerField())
     rows = [
-        Scope.objects.filter(user=user).values_list("pk", own),
-        Scope.county_ids(draft).values_list("pk", Value(COUNTY)),
-        draft.prefectures.values_list("pk", Value(PREFECTURE)),
+        Scope.objects.filter(user=user).values_list("pk", own, text, text, nothing),
+        Scope.county_ids(draft).values_list(
+            "pk", Value(COUNTY), "code", "name", F("prefecture_id")
+        ),
+        draft.prefectures.values_list("pk", Value(PREFECTURE), "code", "name", nothing),
     ]
     first, *others = [each.order_by() for each in rows]
     return first.union(*others, all=True)

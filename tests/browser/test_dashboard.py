@@ -98,10 +98,13 @@ def test_reader_reads_the_labour_rate_downloads_the_xlsx_and_narrows_to_a_prefec
     assert download.suggested_filename.endswith(".xlsx")
     # The download is saved without an extension, which openpyxl would refuse by name.
     workbook = load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
-    rows = list(workbook.active.values)
-    header = list(rows[0])
-    place, name, completion = (header.index(h) for h in ("地点", "指标", "完成率（%）"))
-    [province_row] = [r for r in rows[1:] if r[place] == "全省" and r[name] == "帮助农村劳动力就业"]
+    rows = list(workbook["协作指标"].values)
+    assert rows[0][0].endswith("沪滇协作指标")  # the title, then the header
+    header = list(rows[1])
+    name, completion = header.index("指标"), header.index("完成率（%）")
+    # The province's section comes first: its name across a row, then its indicators.
+    assert rows[2][0] == "全省"
+    [province_row] = [r for r in rows[3:26] if r[name] == "帮助农村劳动力就业"]
     assert province_row[completion] == 450.3
 
     page.get_by_label("地点", exact=True).select_option(label="普洱市")

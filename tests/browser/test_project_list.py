@@ -90,8 +90,9 @@ def test_reader_filters_projects_opens_one_and_downloads_the_csv(page, reader, l
     expect(table_codes(page)).to_have_count(7)
 
     prefecture = page.get_by_label("州市", exact=True)
-    counties = page.get_by_label("县市区", exact=True)
-    shown = counties.locator("option").filter(visible=True)
+    counties = page.get_by_role("group", name="县市区", exact=True)
+    counties.get_by_text("全部县市区").click()  # opens the county menu
+    shown = counties.locator("fieldset label").filter(visible=True)
     expect(shown).to_have_count(6)
 
     prefecture.select_option(label="普洱市")
@@ -101,7 +102,9 @@ def test_reader_filters_projects_opens_one_and_downloads_the_csv(page, reader, l
     prefecture.select_option(label="普洱市")
     expect(shown).to_have_text(["孟连傣族拉祜族佤族自治县", "澜沧拉祜族自治县", "西盟佤族自治县"])
 
-    counties.select_option(label="澜沧拉祜族自治县")
+    counties.get_by_label("澜沧拉祜族自治县").check()
+    expect(counties.locator("summary")).to_have_text("澜沧拉祜族自治县")
+    page.keyboard.press("Escape")  # closes the menu
     page.get_by_label("年度", exact=True).fill("2023")
     page.get_by_role("button", name="筛选").click()
 
@@ -118,7 +121,7 @@ def test_reader_filters_projects_opens_one_and_downloads_the_csv(page, reader, l
         "澜沧县职业高级中学实训楼 2023-LC-002"
     )
     expect(page.locator("dl.facts")).to_contain_text("教育帮扶")
-    expect(page.locator("dl.facts")).to_contain_text("450 万元")
+    expect(page.locator("dl.facts")).to_contain_text("450.00 万元")
 
     page.go_back()
     expect(table_codes(page)).to_have_text(FILTERED)
