@@ -10,10 +10,12 @@ and a scope). Every cell written goes through counties.cells.
 
 import datetime
 import functools
+import io
 
 import tablib
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.db import models
 from django.db.models import Manager, Model, Prefetch
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -24,7 +26,8 @@ from import_export.forms import ExportForm
 from import_export.resources import ModelResource, modelresource_factory
 from import_export.widgets import Widget
 
-from .cells import csv_text, xlsx_value
+from . import sheets
+from .cells import csv_text
 from .views import reader_refusal
 
 # Names of the related records of a many-to-many field, in one cell.
@@ -36,9 +39,10 @@ class Cell(Widget):
     its Chinese label, yes or no as 是/否, a time in local time; numbers and dates as they
     are, for the format to write natively (XLSX) or as text (CSV)."""
 
-    def __init__(self, choices=None):
+    def __init__(self, choices=None, column=None):
         super().__init__(coerce_to_string=False)
         self.choices = choices
+        self.column = column  # how the XLSX shows it (counties.sheets.Column)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -80,10 +84,11 @@ class RegistryResource(ModelResource):
     @classmethod
     def field_from_django_field(cls, field_name, django_field, readonly):
         choices = dict(django_field.flatchoices) if django_field.choices else None
+        column = sheet_column(django_field)
         return Field(
             attribute=field_name,
-            column_name=str(django_field.verbose_name),
-            widget=Cell(choices),
+            column_name=column.header,
+            widget=Cell(choices, column),
             readonly=True,
         )
 
@@ -96,6 +101,45 @@ class RegistryResource(ModelResource):
 
     def after_export(self, queryset, dataset, **kwargs):
         dataset.title = str(self._meta.model._meta.verbose_name_plural)  # the sheet's name
+        # For SafeXLSX, by header: the export form may have left some fields out.
+        dataset.sheet_columns = {
+            field.column_name: field.widget.column
+            for field in self.get_export_fields()
+            if isinstance(field.widget, Cell)
+        }
+
+
+def sheet_column(field):
+    """How the XLSX shows a model field (counties.sheets): its kind from the field's type,
+    headed by its verbose_name (amounts' name their unit, 金额（万元）)."""
+    header = str(field.verbose_name)
+    if field.is_relation:
+        kind = sheets.NAME  # the related record's name
+    elif isinstance(field, models.DateTimeField):
+        kind = sheets.DATETIME
+    elif isinstance(field, models.DateField):
+        kind = sheets.DATE
+    elif isinstance(field, models.DecimalField):
+        kind = sheets.MONEY if "万元" in header else sheets.FIGURE
+    elif isinstance(field, models.BooleanField):
+        kind = sheets.TEXT
+    elif isinstance(field, models.IntegerField):
+        is_year = "year" in field.name or header.endswith(("年度", "年份"))
+        kind = sheets.YEAR if is_year else sheets.COUNT
+    elif isinstance(field, models.SlugField) or field.name.endswith(("code", "codes")):
+        return sheets.Column(header, sheets.CODE, min(field.max_length or 0, 22))
+    elif isinstance(field, models.TextField):
+        kind = sheets.NOTE
+    elif field.choices:
+        labels = [str(label) for _, label in field.flatchoices]
+        return sheets.Column(header, sheets.TEXT, sheets.widest(labels))
+    elif (field.max_length or 0) <= 12:
+        kind = sheets.TEXT
+    elif field.max_length <= 40:
+        kind = sheets.PLACE
+    else:
+        kind = sheets.NAME
+    return sheets.Column(header, kind)
 
 
 @functools.cache
@@ -126,10 +170,20 @@ def csv_cell(value):
 
 
 class SafeXLSX(base_formats.XLSX):
-    """XLSX with every cell through counties.cells.xlsx_value."""
+    """XLSX laid out by counties.sheets (widths, formats, frozen header, print settings),
+    every cell through counties.cells.xlsx_value; the header in the first row, no title, as
+    import-export reads a file back."""
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(safe(dataset, xlsx_value), **kwargs)
+        known = getattr(dataset, "sheet_columns", {})
+        columns = [known.get(header) or sheets.Column(str(header)) for header in dataset.headers]
+        workbook = sheets.new_workbook()
+        sheet = sheets.ReportSheet(workbook, dataset.title or "导出", columns)
+        for row in dataset:
+            sheet.append(row)
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
 
 
 class SafeCSV(base_formats.CSV):

@@ -18,14 +18,14 @@ from django.utils import timezone
 
 from counties.models import AuditEntry
 from counties.scopes import scope_of
-from counties.templatetags.money import money
+from counties.templatetags.money import figure, money
 from counties.views import reader_required
 from projects.forms import year_field
-from projects.importers.exporting import safe_row, saved
 from projects.models import ZERO, Fund, Project
 
+from .importers.exporting import dashboard_xlsx
 from .models import IndicatorFigure
-from .scorecard import PROVINCE, Ledger, Place
+from .scorecard import PROVINCE, Ledger
 
 Level = IndicatorFigure.Level
 # The indicators shown for each part (prefecture, county) in the table of parts.
@@ -52,16 +52,13 @@ class DashboardForm(forms.Form):
 
 
 def default_year(today, scope):
-    """The latest year with figures in the scope up to this one: the dashboard opens on
-    something to read."""
-    latest = (
-        IndicatorFigure.objects.visible_to(scope)
-        .filter(year__lte=today.year)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return latest or today.year
+    """The latest year with figures or projects in the scope up to this one, in one query
+    (counties.years.latest_year): the dashboard opens on something to read."""
+    from counties.years import latest_year
+
+    figures = IndicatorFigure.objects.visible_to(scope)
+    projects = Project.objects.visible_to(scope)
+    return latest_year(figures, projects, until=today.year) or today.year
 
 
 def place_options(ledger):
@@ -335,70 +332,39 @@ def labour_chart(by_code):
         values = [by_code[total].result, by_code[poor].result]
         if any(v is not None for v in values):
             rows.append((label, values))
-    return bar_chart(rows, ["就业人数", "其中脱贫人口"], "人")
+    return bar_chart(rows, ["就业人数", "其中脱贫人口"], "人", text=figure)
 
 
 def percent(value):
     return "%s%%" % value
 
 
-# The table of parts, as XLSX ------------------------------------------------------------
-
-EXPORT_HEADERS = [
-    "年度",
-    "地点",
-    "层级",
-    "指标代码",
-    "指标",
-    "计量单位",
-    "协议数",
-    "协议数来源",
-    "完成数",
-    "各部分完成数合计",
-    "系统统计数",
-    "完成率（%）",
-    "备注",
-]
+# The dashboard as a report workbook ------------------------------------------------------
 
 
 @reader_required
 def dashboard_export(request):
-    """Every indicator at the place and at each of its parts, one row each, as XLSX."""
-    from openpyxl import Workbook
-
+    """The dashboard as a report workbook (indicators.importers.exporting.dashboard_xlsx):
+    every indicator at the place and at each of its parts, and the table of parts."""
     form = DashboardForm(request.GET or None)
     scope = scope_of(request.user)
     year, code = form.chosen(timezone.localdate(), scope)
     ledger = Ledger(year, scope)
     place = find_place(ledger, code)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("%d年协作指标" % year)
-    sheet.append(EXPORT_HEADERS)
-    for part in [place, *ledger.parts(place)]:
-        for line in ledger.scorecard(part):
-            sheet.append(safe_row(export_row(year, part, line)))
-    output = saved(workbook)
+    projects = remembered(
+        "projects",
+        scope,
+        AuditEntry.objects.last_write(),
+        lambda: ProjectMoney(scope, ledger, place).sums(),
+        year,
+        code,
+    )
+    output = dashboard_xlsx(
+        year,
+        place,
+        [(part, ledger.scorecard(part)) for part in [place, *ledger.parts(place)]],
+        parts=parts_table(ledger, place, projects),
+        part_label=PART_LABELS.get(place.level, ""),
+    )
     name = "协作指标-%d-%s.xlsx" % (year, place.name)
     return FileResponse(output, as_attachment=True, filename=name)
-
-
-def export_row(year, place: Place, line):
-    def amount(value):
-        return None if value is None else float(value) if value % 1 else int(value)
-
-    target_from = "各部分合计" if line.target_summed else "协议" if line.target is not None else ""
-    return [
-        year,
-        place.name,
-        Level(place.level).label,
-        line.indicator.code,
-        line.indicator.name,
-        line.indicator.unit,
-        amount(line.target),
-        target_from,
-        amount(line.reported),
-        amount(line.summed),
-        amount(line.counted),
-        None if line.rate is None else float(line.rate),
-        line.note,
-    ]

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import list_exports, views
 
 app_name = "projects"
 urlpatterns = [
@@ -13,10 +13,12 @@ urlpatterns = [
 # Parks live in this app but have their own namespace and URL prefix (/parks/).
 park_urlpatterns = [
     path("", views.ParkListView.as_view(), name="list"),
+    path("export.xlsx", list_exports.park_export, name="export"),
     path("<int:pk>/", views.ParkDetailView.as_view(), name="detail"),
 ]
 
 # Funds too: /funds/, namespace "funds".
 fund_urlpatterns = [
     path("", views.FundListView.as_view(), name="list"),
+    path("export.xlsx", list_exports.fund_export, name="export"),
 ]

@@ -155,6 +155,9 @@ def test_a_cadre_exports_with_the_chinese_labels_of_its_choices(admin_client, re
         ("任期开始", date),
         ("任期结束", blank),
         ("组团式帮扶", "医疗组团式帮扶"),
+        ("上海派出机构", blank),
+        ("在滇服务机构", blank),
+        ("在服务机构的职务", blank),
     ]
 
 

@@ -26,12 +26,14 @@ def plain(amount):
 def money(value):
     """An amount in 万元 as a Chinese statistical table writes it, exact to the yuan.
 
-    - thousands separated by ",": 12345.5 → "12,345.5", 1234567.1234 → "1,234,567.1234";
-    - the decimals the amount has, trailing zeros dropped: 100.5000 → "100.5", 2000.0000 →
-      "2,000"; at most four (one yuan), a finer value rounded half up;
-    - zero is "0" (never "0.0000" or "-0"); a negative amount keeps its sign: "-1,234.5";
+    - thousands separated by ",": 12345.5 → "12,345.50", 1234567.1234 → "1,234,567.1234";
+    - two decimals, so that a column's amounts line up (120 → "120.00", 48.5 → "48.50"),
+      and more when more are stored, up to four (one yuan): 169.4125 → "169.4125"; a finer
+      value is rounded half up; nothing is ever rounded away to two decimals;
+    - zero is "0.00" (never "-0"); a negative amount keeps its sign: "-1,234.50";
     - no amount (None or "") is "—";
-    - never an exponent (1E+3 → "1,000"), never through float: the digits are the Decimal's.
+    - never an exponent (1E+3 → "1,000.00"), never through float: the digits are the
+      Decimal's.
 
     An int or a string of digits (the audit trail stores amounts as text) is read as a
     Decimal, a float through its shortest text; anything that is not a finite number
@@ -47,10 +49,27 @@ def money(value):
         wide = Context(prec=max(28, amount.adjusted() + 6))
         amount = amount.quantize(YUAN, ROUND_HALF_UP, context=wide)
     if not amount:
-        return "0"
+        return "0.00"
     # Formatting with "f" keeps every digit; normalize() would round past 28 digits.
-    text = f"{amount:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    whole, _, decimals = f"{amount:,f}".partition(".")
+    decimals = decimals.rstrip("0")
+    return "%s.%s" % (whole, decimals.ljust(2, "0"))
+
+
+@register.filter
+def figure(value):
+    """A count or a figure that is no amount, with thousands separators and the decimals it
+    has, trailing zeros dropped: 180110.0000 → "180,110", 12.50 → "12.5"; None → "—"."""
+    if value is None or value == "":
+        return NOTHING
+    amount = as_decimal(value)
+    if amount is None:
+        return value
+    if not amount:
+        return "0"
+    whole, _, decimals = f"{amount:,f}".partition(".")
+    decimals = decimals.rstrip("0")
+    return "%s.%s" % (whole, decimals) if decimals else whole
 
 
 def as_decimal(value):

@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 
 from counties.scopes import scope_of
-from counties.templatetags.money import money
+from counties.templatetags.money import figure, money
 
 from ..models import IndicatorFigure
 from ..scorecard import Ledger, Place
@@ -14,13 +14,14 @@ register = template.Library()
 
 
 @register.filter(name="number")
-def number_filter(value):
-    """An indicator's figure, whatever its unit: 180110.0000 → 180,110; None → —.
-
-    Figures are kept at the money precision (IndicatorFigure.target, .result), and those in
-    万元 are amounts: they are written as every amount is, by counties.templatetags.money.
-    """
-    return money(value)
+def number_filter(value, unit=""):
+    """An indicator's figure in its unit (`{{ value|number:line.indicator.unit }}`): in 万元
+    an amount as every amount is written (counties.templatetags.money: 1,220.50); people,
+    counts and the rest as the count they are (180110.0000 → 180,110; 12.5000 → 12.5);
+    None → —. Figures are kept at the money precision (IndicatorFigure.target, .result)."""
+    if unit == "万元":
+        return money(value)
+    return figure(value)
 
 
 @register.inclusion_tag("indicators/county_scorecard.html", takes_context=True)

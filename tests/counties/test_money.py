@@ -15,35 +15,38 @@ from projects.models import Project
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (Decimal("0.0000"), "0"),
-        (Decimal("0"), "0"),
-        (Decimal("-0.0000"), "0"),
+        (Decimal("0.0000"), "0.00"),
+        (Decimal("0"), "0.00"),
+        (Decimal("-0.0000"), "0.00"),
         (None, "—"),
-        (Decimal("12345.5"), "12,345.5"),
+        (Decimal("12345.5"), "12,345.50"),
         (Decimal("1234567.1234"), "1,234,567.1234"),
-        (Decimal("-1234.5000"), "-1,234.5"),
-        (Decimal("2000.0000"), "2,000"),
-        (Decimal("100.5000"), "100.5"),
+        (Decimal("-1234.5000"), "-1,234.50"),
+        (Decimal("2000.0000"), "2,000.00"),
+        (Decimal("100.5000"), "100.50"),
+        (Decimal("120"), "120.00"),
+        (Decimal("169.4125"), "169.4125"),
+        (Decimal("169.410"), "169.41"),
         (Decimal("999999999999.9999"), "999,999,999,999.9999"),
         (Decimal("0.0001"), "0.0001"),
     ],
 )
-def test_money_writes_an_amount_with_separators_and_the_decimals_it_has(value, shown):
+def test_money_writes_an_amount_with_separators_and_two_decimals_or_the_more_it_has(value, shown):
     assert money(value) == shown
 
 
 def test_money_writes_no_exponent():
-    assert money(Decimal("1E+3")) == "1,000"
+    assert money(Decimal("1E+3")) == "1,000.00"
     assert money(Decimal("1.2E-3")) == "0.0012"
 
 
 def test_money_rounds_past_the_yuan_half_up():
     assert money(Decimal("0.12345")) == "0.1235"
-    assert money(Decimal("0.00004")) == "0"
+    assert money(Decimal("0.00004")) == "0.00"
 
 
 def test_money_reads_the_text_the_audit_trail_stores_and_leaves_other_text_alone():
-    assert money("12345.5") == "12,345.5"
+    assert money("12345.5") == "12,345.50"
     assert money("") == "—"
     assert money("（空）") == "（空）"
     assert money("12,345.5") == "12,345.5"
@@ -78,7 +81,7 @@ def test_the_project_page_shows_the_amount_and_zero_other_money(user_client, tea
     response = user_client.get(tea_factory.get_absolute_url())
 
     assertContains(response, f"<dt>上海援助资金</dt><dd>{SHOWN} 万元</dd>", html=False)
-    assertContains(response, "<dt>其他资金</dt><dd>0 万元</dd>", html=False)
+    assertContains(response, "<dt>其他资金</dt><dd>0.00 万元</dd>", html=False)
 
 
 def test_the_project_pages_history_writes_amounts_alike(user_client, tea_factory):
@@ -93,7 +96,7 @@ def test_the_project_pages_history_writes_amounts_alike(user_client, tea_factory
 
     response = user_client.get(tea_factory.get_absolute_url())
 
-    assertContains(response, f"上海援助资金（万元）：1,000 → {SHOWN}", html=False)
+    assertContains(response, f"上海援助资金（万元）：1,000.00 → {SHOWN}", html=False)
     assertContains(response, "项目名称：茶厂 → 茶叶初制所", html=False)
 
 

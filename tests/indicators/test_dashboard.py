@@ -140,7 +140,7 @@ def test_aid_money_is_shown_by_prefecture_and_by_category(user_client, cast):
     response = user_client.get(DASHBOARD, {"year": 2023})
 
     assertContains(response, '<th scope="row">普洱市</th><td class="num">169.41</td>')
-    assertContains(response, '<th scope="row">教育帮扶</th><td class="num">450</td>')
+    assertContains(response, '<th scope="row">教育帮扶</th><td class="num">450.00</td>')
     assert parts(response)["普洱市"][:2] == ["1", "169.41"]
 
 
@@ -206,33 +206,35 @@ def test_the_dashboard_runs_the_same_queries_however_much_data(user_client, labo
     assert parts(response)["昭通市"][5:8] == ["200", "400", "200.0%"]
 
 
-def test_the_xlsx_holds_every_indicator_for_the_place_and_each_part(user_client, labour):
+def test_the_xlsx_is_the_dashboard_as_a_report(user_client, labour):
     response = user_client.get(EXPORT, {"year": 2023, "place": "530800"})
 
     assert response["Content-Disposition"].endswith("2023-%E6%99%AE%E6%B4%B1%E5%B8%82.xlsx")
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:8] == (
-        "年度",
-        "地点",
-        "层级",
-        "指标代码",
-        "指标",
-        "计量单位",
-        "协议数",
-        "协议数来源",
-    )
-    by_place = {(row[1], row[3]): row for row in rows[1:]}
-    assert len(rows) == 1 + 3 * 22  # 普洱 and its two counties
-    assert by_place[("普洱市", "labour_jobs")][6:12] == (3000, "各部分合计", None, 2500, None, 83.3)
-    assert by_place[("澜沧拉祜族自治县", "labour_jobs")][6:12] == (
-        1000,
-        "协议",
-        1500,
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["协作指标", "各县市区情况"]
+    rows = list(workbook["协作指标"].iter_rows(values_only=True))
+    assert rows[0][0] == "2023年 普洱市 沪滇协作指标"
+    assert rows[1] == ("指标", "计量单位", "协议数", "完成数", "完成率（%）", "系统统计数", "说明")
+    assert len(rows) == 2 + 3 * (1 + 22)  # 普洱 and its two counties, a section each
+    by_place, place = {}, None
+    for row in rows[2:]:
+        if row[1] is None:
+            place = row[0]  # a section: the place's name across the row
+        else:
+            by_place[(place, row[0])] = row
+    assert by_place[("普洱市", "帮助农村劳动力就业")][1:7] == (
+        "人",
+        3000,
+        2500,
+        83.3,
         None,
-        None,
-        150,
+        "协议数为下级合计；完成数为下级合计",
     )
+    assert by_place[("澜沧拉祜族自治县", "帮助农村劳动力就业")][2:5] == (1000, 1500, 150)
+    parts = list(workbook["各县市区情况"].iter_rows(values_only=True))
+    assert parts[3][0] == "孟连傣族拉祜族佤族自治县"
+    assert parts[4][:3] == ("澜沧拉祜族自治县", 0, 0)
+    assert parts[4][6:9] == (1000, 1500, 150)
 
 
 def test_the_county_page_shows_the_countys_scorecard(user_client, records):
@@ -243,7 +245,7 @@ def test_the_county_page_shows_the_countys_scorecard(user_client, records):
     assertContains(response, "协作指标 <small>2023年")
     assert rate(response, "labour_jobs") == "150.0%"
     # Counted from the county's 100万元 of city funds; the cell says from what.
-    assertContains(response, '<td class="num" title="资金：当年下达金额">100</td>', html=False)
+    assertContains(response, '<td class="num" title="资金：当年下达金额">100.00</td>', html=False)
     assertNotContains(response, 'data-indicator="consumption_aid"')  # nothing to show
 
 

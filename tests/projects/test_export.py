@@ -2,12 +2,14 @@
 filters, formula-safe cells, and an export that imports back without changing anything."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 from pytest_django.asserts import assertRedirects
 
 from projects.models import Project
@@ -210,7 +212,8 @@ def test_xlsx_export_honours_the_filters_too(user_client, projects):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"year": "abc"}, "年度须为1996至2100之间的整数。"),
+        ({"year": "abc"}, "年度须为1996至2100之间的整数，如2022或2022年，"),
+        ({"year": ["2019", "abc"]}, "“abc”不是。"),
         ({"category": "修路"}, "没有“修路”这个项目类别。"),
         ({"county": ["999999"]}, "没有区划代码为999999的县市区，或它不属于所选州市。"),
         ({"prefecture": "530800", "county": ["532822"]}, "不属于所选州市"),
@@ -250,6 +253,40 @@ def test_importing_an_export_changes_nothing(
     lines = import_files(write(tmp_path, name, content))
 
     assert lines[-1] == "created=0 updated=0 unchanged=4"
+    assert snapshot() == before
+
+
+def test_the_xlsx_in_its_report_layout_imports_back_unchanged(user_client, county, tmp_path):
+    """Widths, formats and print settings are display only: a long code kept as text, an
+    amount shown with two decimals but holding four, a count with thousands separators and
+    dates read back as they were written."""
+    Project.objects.create(
+        code="530828202300100001",
+        name="茶叶初制所",
+        county=county,
+        category="industry",
+        status="building",
+        year=2023,
+        shanghai_funds=Decimal("12345.6789"),
+        other_funds=Decimal("0.0001"),
+        beneficiaries=12000,
+        start_date=datetime.date(2023, 3, 1),
+        end_date=datetime.date(2023, 11, 30),
+    )
+    before = snapshot()
+    _, content = export(user_client, XLSX)
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    assert [sheet[cell].number_format for cell in ("A2", "H2", "J2", "K2")] == [
+        "@",
+        "#,##0.00",
+        "#,##0",
+        "yyyy-mm-dd",
+    ]
+    assert sheet.print_title_rows == "$1:$1"
+
+    lines = import_files(write(tmp_path, "export.xlsx", content))
+
+    assert lines[-1] == "created=0 updated=0 unchanged=1"
     assert snapshot() == before
 
 
