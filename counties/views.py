@@ -3,6 +3,7 @@ import functools
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Sum
@@ -10,8 +11,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
 
-from . import jobs
+from . import accounts, jobs
+from .filters import CountyFilter
 from .models import County, Job, Pairing
 from .scopes import scope_of
 from .templatetags.money import money
@@ -177,9 +180,20 @@ def sum_cells(cells):
     }
 
 
-class CountyListView(ScopedMixin, ListView):
+class CountyListView(ScopedMixin, FilterView):
+    """The counties by prefecture, filtered (CountyFilter); all of them on one page."""
+
     queryset = County.objects.select_related("prefecture").order_by("prefecture__code", "code")
+    filterset_class = CountyFilter
     template_name = "counties/county_list.html"
+
+    def get_context_data(self, **kwargs):
+        chosen = getattr(self.filterset.form, "cleaned_data", {}).get("district")
+        return super().get_context_data(
+            filter_summary=filter_summary(self.filterset),
+            pairing_year=self.filterset.pairing_year if chosen else None,
+            **kwargs,
+        )
 
 
 class CountyDetailView(ScopedMixin, DetailView):
@@ -258,3 +272,15 @@ def job_file(request, pk):
     if file is None:
         raise Http404("文件已过期或不存在。")
     return FileResponse(file, as_attachment=True, filename=job.file_name)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own, in the site's pages; once done, the administrator's password is gone."""
+
+    template_name = "accounts/password_change_form.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.PasswordToChange.objects.filter(user=form.user).delete()
+        self.request.session.pop(accounts.MUST_CHANGE, None)
+        return response

@@ -1,12 +1,17 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 
 from counties.filters import (
     PlaceFilterSet,
     SortFilter,
     YearFilter,
+    YearsFilter,
+    choices_filter,
     county_filter,
+    district_filter,
+    flag_filter,
+    paired_with,
     prefecture_filter,
     search_filter,
 )
@@ -33,22 +38,32 @@ def money_filter(label, field_name, lookup_expr):
     )
 
 
+def in_its_year(queryset, name, districts):
+    """上海结对区 for projects and funds: those whose county was paired with one of the
+    districts in the row's own year (one EXISTS subquery)."""
+    if not districts:  # an empty queryset, which a `method` is called with all the same
+        return queryset
+    return queryset.filter(paired_with(districts, OuterRef("year")))
+
+
 class ProjectFilter(PlaceFilterSet):
     prefecture = prefecture_filter()
     county = county_filter()
-    year = YearFilter()
-    category = django_filters.ChoiceFilter(
-        label="项目类别",
-        choices=Project.Category.choices,
-        empty_label="全部类别",
-        error_messages={"invalid_choice": "没有“%(value)s”这个项目类别。"},
+    year = YearsFilter()
+    year_from = YearFilter(label="起始年度", lookup_expr="gte")
+    year_to = YearFilter(label="截止年度", lookup_expr="lte")
+    category = choices_filter(
+        "项目类别", Project.Category.choices, "全部类别", "没有“%(value)s”这个项目类别。"
     )
-    status = django_filters.ChoiceFilter(
-        label="项目状态",
-        choices=Project.Status.choices,
-        empty_label="全部状态",
-        error_messages={"invalid_choice": "没有“%(value)s”这个项目状态。"},
+    status = choices_filter(
+        "项目状态", Project.Status.choices, "全部状态", "没有“%(value)s”这个项目状态。"
     )
+    district = district_filter(
+        "按项目年度在任的结对关系（与县或整个州市结对）。", method=in_its_year
+    )
+    poverty = flag_filter("脱贫县", "county__is_former_poverty")
+    key_assistance = flag_filter("重点帮扶县", "county__is_key_assistance")
+    border = flag_filter("边境县", "county__is_border")
     q = search_filter("编号或名称", "search")
     funds_min = money_filter("上海援助资金不少于（万元）", "shanghai_funds", "gte")
     funds_max = money_filter("上海援助资金不超过（万元）", "shanghai_funds", "lte")
@@ -84,13 +99,18 @@ class ProjectFilter(PlaceFilterSet):
 class FundFilter(PlaceFilterSet):
     prefecture = prefecture_filter()
     county = county_filter()
-    year = YearFilter()
-    source = django_filters.ChoiceFilter(
-        label="资金来源",
-        choices=Fund.Source.choices,
-        empty_label="全部来源",
-        error_messages={"invalid_choice": "没有“%(value)s”这个资金来源。"},
+    year = YearsFilter()
+    year_from = YearFilter(label="起始年度", lookup_expr="gte")
+    year_to = YearFilter(label="截止年度", lookup_expr="lte")
+    source = choices_filter(
+        "资金来源", Fund.Source.choices, "全部来源", "没有“%(value)s”这个资金来源。"
     )
+    district = district_filter(
+        "按资金年度在任的结对关系（与县或整个州市结对）。", method=in_its_year
+    )
+    poverty = flag_filter("脱贫县", "county__is_former_poverty")
+    key_assistance = flag_filter("重点帮扶县", "county__is_key_assistance")
+    border = flag_filter("边境县", "county__is_border")
     o = SortFilter(
         fields=[
             ("year", "year"),
@@ -118,10 +138,14 @@ class FundFilter(PlaceFilterSet):
 class ParkFilter(PlaceFilterSet):
     prefecture = prefecture_filter()
     county = county_filter()
-    is_demonstration = django_filters.BooleanFilter(
-        label="示范园区",
-        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    district = district_filter(
+        "园区登记的结对区；未登记的，按设立年度的结对关系。",
+        method="partnered",
     )
+    poverty = flag_filter("脱贫县", "county__is_former_poverty")
+    key_assistance = flag_filter("重点帮扶县", "county__is_key_assistance")
+    border = flag_filter("边境县", "county__is_border")
+    is_demonstration = flag_filter("示范园区", "is_demonstration")
     q = django_filters.CharFilter(
         label="名称", field_name="name", lookup_expr="icontains", max_length=100
     )
@@ -147,3 +171,11 @@ class ParkFilter(PlaceFilterSet):
     class Meta:
         model = IndustrialPark
         fields = []
+
+    def partnered(self, queryset, name, districts):
+        if not districts:
+            return queryset
+        paired = paired_with(districts, OuterRef("year_founded"))
+        return queryset.filter(
+            Q(partner_district__in=districts) | Q(paired, partner_district__isnull=True)
+        )

@@ -15,6 +15,8 @@ from counties import jobs
 from counties.models import AuditEntry, Job, Pairing
 from counties.scopes import scope_of
 from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
+from counties.years import latest_year
+from institutions.coverage import covered
 from personnel.models import Cadre
 
 from . import tasks
@@ -29,27 +31,38 @@ def money_total(field):
     return Sum(field, default=ZERO, output_field=models.DecimalField(**MONEY))
 
 
+EMPTY_HINT = "还没有项目数据：项目由录入员在管理后台逐条录入，或由导入员导入县里报送的年度报表。"
+
+
 class HomeView(ReaderRequiredMixin, TemplateView):
-    """Headline totals for one year (`year`, default this year) and the ways into the lists."""
+    """Headline totals for one year (`year`, default the latest year with projects in the
+    user's scope) and the ways into the lists; with no project in the scope, how to start."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         scope = scope_of(self.request.user)
-        form = YearForm(self.request.GET or None, today=today, scope=scope)
-        year = form.chosen_year()
+        latest = latest_year(Project.objects.visible_to(scope))
+        default = latest or today.year
+        form = YearForm(
+            self.request.GET or None, today=today, scope=scope, initial={"year": default}
+        )
+        # The year asked for; the default when none was asked for or the year is wrong.
+        year = (form.is_valid() and form.cleaned_data["year"]) or default
         # A past year's cadres are those on post at its end; this year's, those on post today.
         on_post = min(today, datetime.date(year, 12, 31))
         return super().get_context_data(
             form=form,
             year=year,
+            empty_hint=EMPTY_HINT if latest is None else "",
             on_post=on_post,
             projects=Project.objects.visible_to(scope)
             .for_year(year)
             .aggregate(count=Count("pk"), shanghai_funds=money_total("shanghai_funds")),
             cadres=Cadre.objects.visible_to(scope).on_post(on_post).count(),
             parks=IndustrialPark.objects.visible_to(scope).filter(year_founded__lte=year).count(),
+            coverage=covered(year, scope),
             **kwargs,
         )
 

@@ -228,5 +228,5 @@ def test_the_history_shows_amounts_and_choices_as_the_pages_do(admin_client, pro
         reverse("projects:detail", args=[project.code]),
     ):
         page = admin_client.get(url)
-        assertContains(page, "上海援助资金（万元）：0 → 1,200.5")
+        assertContains(page, "上海援助资金（万元）：0.00 → 1,200.50")
         assertContains(page, "项目类别：产业发展 → 基础设施")

@@ -56,7 +56,7 @@ def test_home_page_shows_this_years_totals_by_default(user_client, this_year):
 
     assertContains(response, f"<h1>{this_year}年沪滇协作概况</h1>")
     assertContains(response, f'<a href="/projects/?year={this_year}"><strong>2</strong> 个项目</a>')
-    assertContains(response, "<strong>30.5</strong> 万元")
+    assertContains(response, "<strong>30.50</strong> 万元")
     assertContains(response, "<strong>1</strong> 名援滇干部人才在岗")
     assertContains(response, "<strong>2</strong> 个共建产业园区")
 
@@ -68,7 +68,7 @@ def test_home_page_shows_a_past_year_with_the_cadres_on_post_at_its_end(user_cli
     response = user_client.get(HOME, {"year": last})
 
     assertContains(response, f'<a href="/projects/?year={last}"><strong>1</strong> 个项目</a>')
-    assertContains(response, "<strong>5</strong> 万元")
+    assertContains(response, "<strong>5.00</strong> 万元")
     assertContains(response, f'href="/personnel/?on_post={last}-12-31"><strong>2</strong> 名')
     assertContains(response, "<strong>1</strong> 个共建产业园区")
 
@@ -92,8 +92,9 @@ def test_home_page_explains_a_wrong_year_and_shows_this_year(user_client, this_y
 def test_home_page_runs_a_fixed_number_of_queries(
     user_client, county, django_assert_max_num_queries
 ):
-    # Session, user, the picker's years, projects (count and sum in one), cadres, parks.
-    with django_assert_max_num_queries(9):  # with the user's role and scope
+    # Session, user, the latest year with projects, the picker's years, projects (count and
+    # sum in one), cadres, parks, the former poverty counties paired.
+    with django_assert_max_num_queries(11):  # with the user's role and scope
         response = user_client.get(HOME)
     assert response.status_code == 200
 
@@ -109,6 +110,7 @@ def test_every_page_has_the_navigation(user_client):
         "干部人才",
         "园区",
         "资金",
+        "机构",
         "指标看板",
     ]
     assert '<a href="/projects/" aria-current="page">项目</a>' in nav
@@ -183,4 +185,4 @@ def test_pages_load_no_outside_assets(user_client):
     page = user_client.get(reverse("projects:list")).content.decode()
 
     assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css))"', page)
-    assert assets == ["/static/css/site.css", "/static/js/filters.js"]
+    assert assets == ["/static/css/site.css", "/static/css/filters.css", "/static/js/filters.js"]

@@ -79,8 +79,8 @@ def test_project_page_lists_and_sums_only_the_allocations_of_funds_inside_the_sc
 ):
     response = lancang_reader.get(linked.get_absolute_url())
 
-    assertContains(response, '<tr><td>上海市级财政援助</td><td class="num">30</td></tr>')
-    assertContains(response, '<td class="num">30</td></tr>', count=2)  # the sum and the row
+    assertContains(response, '<tr><td>上海市级财政援助</td><td class="num">30.00</td></tr>')
+    assertContains(response, '<td class="num">30.00</td></tr>', count=2)  # the sum and the row
     assertNotContains(response, "区级财政援助")
 
 
@@ -163,7 +163,7 @@ def test_county_page_lists_only_the_records_of_the_county_and_the_scope(
 
     assert project_codes(response) == ["2023-LC-001"]
     assertContains(response, "资金 <small>1笔</small>")
-    assertContains(response, '<td class="num">70</td>')
+    assertContains(response, '<td class="num">70.00</td>')
     assert CADRE_LINK.findall(html(response)) == ["李静"]
     assertContains(response, "澜沧沪滇产业园")
     assertContains(response, "勐朗镇勐朗村")
@@ -190,7 +190,7 @@ def test_the_demo_project_of_shangri_la_shows_no_prefecture_cadres_to_a_shangri_
         assertNotContains(response, cadre_.name)
         assert client.get(cadre_.get_absolute_url()).status_code == 404
     # Its allocation, from a fund of 香格里拉, is shown: the sum by source and the row.
-    assertContains(response, '<td class="num">180</td></tr>', count=2)
+    assertContains(response, '<td class="num">180.00</td></tr>', count=2)
 
 
 def test_the_demo_data_keeps_every_link_in_its_place(db):

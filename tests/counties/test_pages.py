@@ -15,8 +15,8 @@ from tests.cast import make_cadre
 
 # Session, user, the county, one query for each of its six lists, and two for the project totals
 # (all years, and by year and category); the scorecard: the year, the county, the indicators,
-# the figures, and funds, cadres and parks counted.
-PAGE_QUERIES = 21  # with the user's role and scope
+# the figures, and funds, cadres and parks counted; the institution pairings.
+PAGE_QUERIES = 22  # with the user's role and scope
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 
@@ -44,9 +44,11 @@ def test_county_list_groups_lancang_under_puer(user_client):
 
 
 @pytest.mark.usefixtures("reference")
-def test_county_list_runs_four_queries(user_client, django_assert_num_queries):
-    # session, user, the role's permissions (user's, groups'), scope, counties with prefectures
-    with django_assert_num_queries(6):
+def test_county_list_runs_a_fixed_number_of_queries(user_client, django_assert_num_queries):
+    # session, user, the role's permissions (user's, groups'), scope, the latest year with
+    # projects (the default pairing year), counties with prefectures, and the prefecture and
+    # district choices of the filters
+    with django_assert_num_queries(9):
         user_client.get(reverse("counties:list"))
 
 
@@ -165,9 +167,9 @@ def test_county_page_totals_shanghai_aid_by_year_and_category(user_client, busy_
     assertContains(
         response,
         '<tr><th scope="row">2023</th>'
-        + cell % ("120.5", 2)
-        + cell % ("30", 1)
-        + total % ("150.5", 3)
+        + cell % ("120.50", 2)
+        + cell % ("30.00", 1)
+        + total % ("150.50", 3)
         + "</tr>",
     )
     assertContains(
@@ -180,7 +182,7 @@ def test_county_page_totals_shanghai_aid_by_year_and_category(user_client, busy_
     assertContains(
         response,
         '<tfoot><tr><th scope="row">合计</th>'
-        + cell % ("120.5", 2)
+        + cell % ("120.50", 2)
         + cell % ("42.25", 2)
         + total % ("162.75", 4),
     )
@@ -204,5 +206,5 @@ def test_county_page_shows_what_is_left_of_each_fund(user_client, busy_county):
     response = user_client.get(reverse("counties:detail", args=[busy_county.code]))
 
     assertContains(
-        response, '<td class="num">100</td><td class="num">37.5</td><td class="num">62.5</td>'
+        response, '<td class="num">100.00</td><td class="num">37.50</td><td class="num">62.50</td>'
     )

@@ -13,9 +13,11 @@ from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
 from personnel.models import Cadre
 from projects.models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project
 from tests.cast import make_cadre
-from tests.pages import html, project_codes, select_options
+from tests.filter_pages import checkbox_values
+from tests.pages import html, project_codes
 
 LIST = reverse("projects:list")
+YEARS_RULE = "年度须为1996至2100之间的整数，如2022或2022年，多个年度用逗号或顿号隔开；"
 # Session, user, checking the prefecture and county codes asked for, count, sum of Shanghai aid,
 # the page's rows, and the prefecture and county choices.
 LIST_QUERIES = 12  # with the user's role and scope
@@ -129,8 +131,8 @@ def test_unfiltered_list_says_it_shows_everything(user_client):
 
 @pytest.mark.usefixtures("five_projects")
 def test_choosing_a_prefecture_narrows_the_county_choices(user_client):
-    everywhere = select_options(user_client.get(LIST))["county"]
-    puer = select_options(user_client.get(LIST, {"prefecture": "530800"}))["county"]
+    everywhere = checkbox_values(user_client.get(LIST), "county")
+    puer = checkbox_values(user_client.get(LIST, {"prefecture": "530800"}), "county")
 
     assert everywhere == ["530621", "530802", "530828"]
     assert puer == ["530802", "530828"]
@@ -140,7 +142,11 @@ def test_choosing_a_prefecture_narrows_the_county_choices(user_client):
 def test_county_options_carry_their_prefecture_for_the_narrowing_script(user_client):
     response = user_client.get(LIST)
 
-    assertContains(response, '<option value="530621" data-prefecture="530600">鲁甸县</option>')
+    assertContains(
+        response,
+        '<label><input type="checkbox" name="county" value="530621" data-prefecture="530600">'
+        " 鲁甸县</label>",
+    )
     assertContains(response, 'data-narrowed-by="prefecture"')
     assertContains(response, '<script src="/static/js/filters.js" defer></script>')
 
@@ -157,9 +163,9 @@ def test_a_county_outside_the_chosen_prefecture_is_refused(user_client):
 @pytest.mark.parametrize(
     ("params", "error"),
     [
-        ({"year": "abc"}, "年度：年度须为1996至2100之间的整数。"),
-        ({"year": "2022.5"}, "年度：年度须为1996至2100之间的整数。"),
-        ({"year": "1800"}, "年度：年度须为1996至2100之间的整数。"),
+        ({"year": "abc"}, "年度：%s“abc”不是。" % YEARS_RULE),
+        ({"year": "2022.5"}, "年度：%s“2022.5”不是。" % YEARS_RULE),
+        ({"year": "1800"}, "年度：%s“1800”不是。" % YEARS_RULE),
         ({"county": "999999"}, "县市区：没有区划代码为999999的县市区，或它不属于所选州市。"),
         ({"prefecture": "999999"}, "州市：没有区划代码为999999的州市。"),
         ({"category": "bogus"}, "项目类别：没有“bogus”这个项目类别。"),
@@ -340,8 +346,8 @@ def test_project_page_sums_the_money_allocated_from_each_fund_source(user_client
 
     response = user_client.get(lancang.get_absolute_url())
 
-    assertContains(response, '<tr><td>上海市级财政援助</td><td class="num">50</td></tr>')
-    assertContains(response, '<tr><td>区级财政援助</td><td class="num">15.5</td></tr>')
+    assertContains(response, '<tr><td>上海市级财政援助</td><td class="num">50.00</td></tr>')
+    assertContains(response, '<tr><td>区级财政援助</td><td class="num">15.50</td></tr>')
 
 
 def test_project_page_says_which_import_last_wrote_it(user_client, county, django_user_model):
@@ -399,7 +405,7 @@ def test_project_page_queries_do_not_grow_with_its_allocations_and_cadres(
         add_allocations_and_cadres(lancang, related - lancang.allocations.count())
         with django_assert_max_num_queries(DETAIL_QUERIES) as queries:
             response = user_client.get(lancang.get_absolute_url())
-        assertContains(response, f'<td class="num">{related}</td></tr>')  # the city funds' total
+        assertContains(response, f'<td class="num">{related}.00</td></tr>')  # the city funds' total
         assert len(re.findall(r'<a href="/personnel/\d+/">', html(response))) == related
         counted.append(len(queries))
 

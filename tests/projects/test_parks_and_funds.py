@@ -85,7 +85,7 @@ def test_park_list_totals_enterprises_investment_and_jobs_of_the_matches(user_cl
     assertContains(
         response,
         "共 <strong>2</strong> 个园区，入驻企业合计 <strong>17</strong> 家，"
-        "累计投资合计 <strong>4,700.5</strong> 万元，带动就业合计 <strong>950</strong> 人。",
+        "累计投资合计 <strong>4,700.50</strong> 万元，带动就业合计 <strong>950</strong> 人。",
     )
 
 
@@ -189,13 +189,14 @@ def test_fund_list_shows_what_is_allocated_and_what_remains(user_client):
 
     assertContains(
         response,
-        '<td class="num">100</td>\n    <td class="num">60</td>\n    <td class="num">40</td>',
+        '<td class="num">100.00</td>\n    <td class="num">60.00</td>\n'
+        '    <td class="num">40.00</td>',
     )
     # 100 + 80 + 50 in all, of which 60 + 50 allocated.
     assertContains(
         response,
-        "共 <strong>3</strong> 笔资金，金额合计 <strong>230</strong> 万元，"
-        "已分配到项目 <strong>110</strong> 万元，未分配 <strong>120</strong> 万元。",
+        "共 <strong>3</strong> 笔资金，金额合计 <strong>230.00</strong> 万元，"
+        "已分配到项目 <strong>110.00</strong> 万元，未分配 <strong>120.00</strong> 万元。",
     )
 
 
@@ -205,10 +206,10 @@ def test_fund_list_sorts_by_what_remains(user_client):
 
     remaining = re.findall(r'<td class="num">([\d.]+)</td>\s*</tr>', html(response))
     assert remaining == [
-        "200",
-        "80",
-        "40",
-        "0",
+        "200.00",
+        "80.00",
+        "40.00",
+        "0.00",
     ]
 
 
@@ -240,5 +241,5 @@ def test_fund_list_queries_do_not_grow_with_the_page_size(
 
     assert counted[0] == counted[1]
     assertContains(
-        response, "已分配到项目 <strong>625</strong> 万元，未分配 <strong>1,875</strong> 万元"
+        response, "已分配到项目 <strong>625.00</strong> 万元，未分配 <strong>1,875.00</strong> 万元"
     )
