@@ -475,12 +475,12 @@ class AuditEntry(models.Model):
         return rows
 
 
-# Former names and codes, in a module of their own (this one is long enough).
+# In modules of their own (this one is long enough): passwords an administrator set
+# (accounts.py), former names and codes (former.py), background work (jobs.py).
+from .accounts import PasswordToChange  # noqa: E402, F401
 from .former import (  # noqa: E402, F401
     FormerDivision,
     FormerDivisionQuerySet,
     current_codes_list,
 )
-
-# Background work, with what runs it (counties/jobs.py).
 from .jobs import Job  # noqa: E402, F401

@@ -17,12 +17,14 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from .admin import AuditedAdmin, ForbiddenOutside, record, snapshot
+from . import accounts
+from .admin import AuditedAdmin, DeletionSummary, ForbiddenOutside, record, snapshot
 from .models import AuditEntry, County, Prefecture, Scope, ShanghaiDistrict
 from .scopes import scope_of
 
@@ -186,16 +188,28 @@ class ScopeInline(admin.StackedInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class PasswordForm(AdminPasswordChangeForm):
+    """Django's form for setting a user's password, its warning in Chinese: Django appends
+    that sentence to the help text in English, outside its translations."""
+
+    usable_password_help_text = (
+        "是否允许该用户用密码登录；本系统只有密码登录，停用即不能登录。"
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "停用后，该用户现在的密码将失效。</li></ul>"
+    )
+
+
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class HujinUserAdmin(ForbiddenOutside, UserAdmin):
+class HujinUserAdmin(DeletionSummary, ForbiddenOutside, UserAdmin):
     """Users with their roles (groups) and their scope on one screen, each administrator
     seeing only the users it manages (Grants); every edit is an 操作记录 of the user."""
 
     inlines = [ScopeInline]
     object_history_template = "admin/audited_history.html"
+    change_password_form = PasswordForm
 
     def get_queryset(self, request):
         return grants(request).manageable(super().get_queryset(request))
@@ -229,6 +243,8 @@ class HujinUserAdmin(ForbiddenOutside, UserAdmin):
         if change:
             request.audit_before = user_snapshot(type(obj)._default_manager.get(pk=obj.pk))
         super().save_model(request, obj, form, change)
+        if not change:  # the password typed here is the administrator's, not the user's
+            accounts.set_by_administrator(obj)
 
     def save_related(self, request, form, formsets, change):
         # Roles and the scope inline are saved here; the scope goes into the user's entry.
@@ -256,6 +272,8 @@ class HujinUserAdmin(ForbiddenOutside, UserAdmin):
         if user is not None and request.method == "POST":
             user.refresh_from_db(fields=["password"])
             if user.password != before[0]:
+                if user != request.user:  # to be changed at the user's next login
+                    accounts.set_by_administrator(user)
                 was = "已设置" if before[1] else "未设置"
                 now = "已修改" if user.has_usable_password() else "已停用密码登录"
                 record(

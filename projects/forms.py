@@ -6,7 +6,14 @@ from counties.filters import YEAR_ERROR
 from counties.models import FIRST_YEAR, LAST_YEAR, County
 from personnel.models import Cadre
 
-from .models import Project, cadres_elsewhere
+from .models import (
+    SHANGHAI_SOURCES,
+    ZERO,
+    Project,
+    beyond_shanghai_funds,
+    cadres_elsewhere,
+    shanghai_allocated,
+)
 
 
 def year_field():
@@ -221,3 +228,45 @@ class ProjectAdminForm(forms.ModelForm):
                 "请联系数据范围更大的用户修改。" % {"count": outside, "county": county},
             )
         return cleaned
+
+
+class AllocationFormSet(forms.BaseInlineFormSet):
+    """A project's allocation rows in the admin: their Shanghai funds, with the project's
+    stored ones the form does not show (outside the user's scope), may not exceed the
+    project's 上海援助资金 as the form sets it."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.summed_by_formset = True  # FundAllocation.clean leaves the sum here
+        return form
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        entered = ZERO
+        shown = []
+        for form in self.forms:
+            shown.append(form.instance.pk)
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            fund, amount = form.cleaned_data.get("fund"), form.cleaned_data.get("amount")
+            if fund is not None and amount is not None and fund.source in SHANGHAI_SOURCES:
+                entered += amount
+        allocated = shanghai_allocated(self.instance, excluding=shown) + entered
+        refusal = beyond_shanghai_funds(self.instance, allocated, entered)
+        if refusal and not self.no_worse(allocated):
+            raise forms.ValidationError(refusal)
+
+    def no_worse(self, allocated):
+        """Whether a project stored over its 上海援助资金 (before the rule, or through a fund
+        outside the user's scope) is left no further over: a form that changes something
+        else (its name) is not refused for what it cannot change."""
+        if self.instance.pk is None:
+            return False
+        stored = Project.objects.filter(pk=self.instance.pk).values_list(
+            "shanghai_funds", flat=True
+        )
+        stored_funds = stored.first()
+        stored_allocated = shanghai_allocated(Project(pk=self.instance.pk))
+        return allocated <= stored_allocated and self.instance.shanghai_funds >= stored_funds

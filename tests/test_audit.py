@@ -78,7 +78,7 @@ def test_a_project_added_with_allocations_records_each_record(admin_client, coun
         "year": "2023",
         "status": "planned",
         "county": str(county.pk),
-        "shanghai_funds": "0",
+        "shanghai_funds": "30",
         "other_funds": "0",
         "allocations-TOTAL_FORMS": "1",
         "allocations-INITIAL_FORMS": "0",

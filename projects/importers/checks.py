@@ -5,7 +5,7 @@ whose rows are read as they are reported (a server-side cursor on PostgreSQL).""
 from django.conf import settings
 from django.db import connection
 
-from ..models import plain
+from ..models import SHANGHAI_SOURCES, plain
 from .columns import cell_line
 from .rows import OUTSIDE_SCOPE
 from .staging import as_decimal, new_value, tables
@@ -137,6 +137,28 @@ class StagedChecks:
             )
 
         self.refuse(sql, [], line, allow="allow_moves")
+
+    def allocated(self):
+        """Refuses rows that would set a stored project's 上海援助资金 below the Shanghai
+        funds allocated to it (FundAllocation.clean: allocations never exceed it)."""
+        funds = new_value("shanghai_funds")
+        sql = (
+            "SELECT t.file_index, t.sheet_index, t.row_number, t.code, %s, a.total"
+            " FROM {staging} t JOIN {project} p ON p.code = t.code"
+            " JOIN (SELECT a.project_id, SUM(a.amount) AS total FROM {allocation} a"
+            " JOIN {fund} f ON f.id = a.fund_id WHERE f.source IN (%%s, %%s)"
+            " GROUP BY a.project_id) a ON a.project_id = p.id"
+            " WHERE %s < a.total ORDER BY t.file_index, t.sheet_index, t.row_number"
+        ) % (funds, funds)
+
+        def line(code, amount, total):
+            return "shanghai_funds", (
+                "项目“%s”已分配上海财政资金%s万元，上海援助资金不能改为%s万元；"
+                "请先在管理后台减少该项目的资金分配"
+                % (code, plain(as_decimal(total)), plain(as_decimal(amount)))
+            )
+
+        self.refuse(sql, list(SHANGHAI_SOURCES), line)
 
     def links(self):
         """Refuses rows that would move a project to another county while it has a park,

@@ -77,6 +77,7 @@ def import_yearly_report(
             if not allow_moves:
                 checks.moves()
             checks.links()
+            checks.allocated()
             for index, file_report in enumerate(report.files):
                 progress.restart()
                 staging.compare(index, file_report)

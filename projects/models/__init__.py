@@ -4,12 +4,13 @@ year fields, parks, import batches, projects, funds, the headers staff teach the
 from .aliases import HeaderAlias
 from .base import MONEY, ZERO, money_field, plain, year_field, year_in_range
 from .batches import ImportBatch
-from .funds import Fund, FundAllocation
+from .funds import SHANGHAI_SOURCES, Fund, FundAllocation, beyond_shanghai_funds, shanghai_allocated
 from .parks import IndustrialPark
 from .projects import Project, cadres_elsewhere
 
 __all__ = [
     "MONEY",
+    "SHANGHAI_SOURCES",
     "ZERO",
     "Fund",
     "FundAllocation",
@@ -17,9 +18,11 @@ __all__ = [
     "ImportBatch",
     "IndustrialPark",
     "Project",
+    "beyond_shanghai_funds",
     "cadres_elsewhere",
     "money_field",
     "plain",
+    "shanghai_allocated",
     "year_field",
     "year_in_range",
 ]

@@ -124,6 +124,40 @@ class Fund(models.Model):
                 )
 
 
+# The sources that are Shanghai's aid: what a project's 上海援助资金 counts, and so what its
+# allocations of them may not exceed (FundAllocation.clean, projects.forms.AllocationFormSet,
+# the import's checks.allocated).
+SHANGHAI_SOURCES = (Fund.Source.CITY, Fund.Source.DISTRICT)
+
+
+def beyond_shanghai_funds(project, allocated, entered=None):
+    """The refusal of Shanghai allocations summing to `allocated` (万元) on `project`, or
+    None when they fit its 上海援助资金; `entered`: the part typed on the form."""
+    if allocated <= project.shanghai_funds:
+        return None
+    entered = "（本次填写%s万元）" % plain(entered) if entered is not None else ""
+    return (
+        "超出项目的上海援助资金：该项目上海援助资金%(funds)s万元，分配给它的上海财政资金"
+        "合计%(allocated)s万元%(entered)s，超出%(over)s万元。请核对分配金额或项目的上海援助资金。"
+        % {
+            "funds": plain(project.shanghai_funds),
+            "allocated": plain(allocated),
+            "entered": entered,
+            "over": plain(allocated - project.shanghai_funds),
+        }
+    )
+
+
+def shanghai_allocated(project, excluding=()):
+    """What the stored Shanghai allocations of `project` sum to, but those of `excluding`."""
+    if project.pk is None:
+        return ZERO
+    allocations = FundAllocation.objects.filter(
+        project=project, fund__source__in=SHANGHAI_SOURCES
+    ).exclude(pk__in=[pk for pk in excluding if pk])
+    return allocations.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
 class FundAllocationQuerySet(models.QuerySet):
     def visible_to(self, scope):
         """Allocations whose project and fund are both in counties inside the scope; joins
@@ -197,3 +231,10 @@ class FundAllocation(models.Model):
                     }
                 }
             )
+        # A project's own allocation rows are summed together by AllocationFormSet.
+        summed = getattr(self, "summed_by_formset", False)
+        if project and self.fund.source in SHANGHAI_SOURCES and not summed:
+            allocated = shanghai_allocated(project, excluding=[self.pk]) + self.amount
+            refusal = beyond_shanghai_funds(project, allocated)
+            if refusal:
+                raise ValidationError({"amount": refusal})

@@ -1,5 +1,6 @@
 """A fund's allocations never exceed the fund: on the project and fund screens, in the database."""
 
+import io
 import threading
 from decimal import Decimal
 
@@ -48,7 +49,9 @@ def test_staff_adds_a_project_with_two_fund_allocations_on_one_screen(admin_clie
     district_fund = Fund.objects.create(
         source="district", year=2023, county=county, amount=Decimal("80"), donor="黄浦区"
     )
-    data = project_data(county, allocations=[(fund, "30"), (district_fund, "12.5")])
+    data = project_data(
+        county, allocations=[(fund, "30"), (district_fund, "12.5")], shanghai_funds="42.5"
+    )
 
     response = admin_client.post(ADD_PROJECT, data)
 
@@ -86,7 +89,9 @@ def test_allocation_beyond_fund_is_refused_on_the_project_screen(admin_client, c
 
 @pytest.mark.usefixtures("allocated_60")
 def test_allocation_of_exactly_the_rest_of_the_fund_is_accepted(admin_client, county, fund):
-    response = admin_client.post(ADD_PROJECT, project_data(county, allocations=[(fund, "40")]))
+    data = project_data(county, allocations=[(fund, "40")], shanghai_funds="40")
+
+    response = admin_client.post(ADD_PROJECT, data)
 
     assert response.status_code == 302
     assert Fund.objects.with_allocated().get().remaining == 0
@@ -95,7 +100,7 @@ def test_allocation_of_exactly_the_rest_of_the_fund_is_accepted(admin_client, co
 def test_raising_an_allocation_counts_only_the_other_projects(admin_client, allocated_60, fund):
     project = allocated_60.project
     url = reverse("admin:projects_project_change", args=[project.pk])
-    data = project_data(project.county, code=project.code, name=project.name)
+    data = project_data(project.county, code=project.code, name=project.name, shanghai_funds="100")
     data.update(
         {
             "allocations-TOTAL_FORMS": "1",
@@ -204,3 +209,113 @@ def test_two_allocations_racing_for_the_rest_of_a_fund_cannot_both_be_saved(allo
     assert second_waited, "the second allocation did not wait for the first to commit"
     assert outcome == {"2023-LC-002": "saved", "2023-LC-003": "refused"}
     assert Fund.objects.with_allocated().get().allocated == 90
+
+
+# A project's allocations of Shanghai funds never exceed its 上海援助资金.
+
+
+def test_a_shanghai_allocation_beyond_the_projects_shanghai_funds_is_refused(admin_client, county):
+    district_fund = Fund.objects.create(
+        source="district", year=2023, county=county, amount=Decimal("80"), donor="黄浦区"
+    )
+    data = project_data(county, allocations=[(district_fund, "30")], shanghai_funds="10")
+
+    response = admin_client.post(ADD_PROJECT, data)
+
+    assert response.status_code == 200
+    assertContains(
+        response,
+        "超出项目的上海援助资金：该项目上海援助资金10万元，分配给它的上海财政资金合计30万元"
+        "（本次填写30万元），超出20万元。",
+    )
+    assert not Project.objects.filter(code="2023-LC-002").exists()
+
+
+def test_the_rows_of_one_form_are_summed_together(admin_client, county, fund):
+    district_fund = Fund.objects.create(source="district", year=2023, county=county, amount=80)
+    data = project_data(
+        county, allocations=[(fund, "8"), (district_fund, "8")], shanghai_funds="15"
+    )
+
+    response = admin_client.post(ADD_PROJECT, data)
+
+    assertContains(response, "合计16万元（本次填写16万元），超出1万元")
+
+
+def test_funds_that_are_not_shanghais_do_not_count(admin_client, county):
+    local = Fund.objects.create(source="local", year=2023, county=county, amount=Decimal("50"))
+    data = project_data(county, allocations=[(local, "50")], shanghai_funds="0")
+
+    assert admin_client.post(ADD_PROJECT, data).status_code == 302
+
+
+def test_lowering_the_shanghai_funds_below_the_allocations_is_refused(
+    admin_client, allocated_60, fund
+):
+    project = allocated_60.project
+    Project.objects.filter(pk=project.pk).update(shanghai_funds=100)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = project_data(project.county, code=project.code, name=project.name, shanghai_funds="50")
+    data.update(
+        {
+            "allocations-TOTAL_FORMS": "1",
+            "allocations-INITIAL_FORMS": "1",
+            "allocations-0-id": str(allocated_60.pk),
+            "allocations-0-project": str(project.pk),
+            "allocations-0-fund": str(fund.pk),
+            "allocations-0-amount": "60",
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assertContains(response, "该项目上海援助资金50万元，分配给它的上海财政资金合计60万元")
+
+
+def test_an_allocation_on_its_own_screen_counts_the_projects_other_allocations(
+    admin_client, county, fund
+):
+    project = make_project(code="2023-LC-009", name="小项目", county=county, shanghai_funds=20)
+    data = {"fund": fund.pk, "project": project.pk, "amount": "25", "_save": "保存"}
+
+    response = admin_client.post(reverse("admin:projects_fundallocation_add"), data)
+
+    assertContains(response, "超出项目的上海援助资金：该项目上海援助资金20万元")
+    assert not FundAllocation.objects.exists()
+
+
+def test_an_import_lowering_the_shanghai_funds_below_the_allocations_is_refused(allocated_60, fund):
+    from projects.importers import ImportFailed, import_yearly_report
+
+    from .report_files import csv_bytes, row
+
+    file = ("报表.csv", io.BytesIO(csv_bytes([row(shanghai_funds="50")])))
+    with pytest.raises(ImportFailed) as refused:
+        import_yearly_report(files=[file])
+
+    assert refused.value.errors == [
+        "第2行 上海援助资金（万元）：项目“2023-LC-001”已分配上海财政资金60万元，"
+        "上海援助资金不能改为50万元；请先在管理后台减少该项目的资金分配"
+    ]
+
+
+def test_a_project_stored_over_its_shanghai_funds_may_still_be_renamed(
+    admin_client, allocated_60, fund
+):
+    project = allocated_60.project  # 上海援助资金 0, 60 allocated before the rule
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    data = project_data(project.county, code=project.code, name="茶叶精制厂", shanghai_funds="0")
+    data.update(
+        {
+            "allocations-TOTAL_FORMS": "1",
+            "allocations-INITIAL_FORMS": "1",
+            "allocations-0-id": str(allocated_60.pk),
+            "allocations-0-project": str(project.pk),
+            "allocations-0-fund": str(fund.pk),
+            "allocations-0-amount": "60",
+        }
+    )
+
+    assert admin_client.post(url, data).status_code == 302
+    data["allocations-0-amount"] = "70"  # but not be put further over
+    assertContains(admin_client.post(url, data), "超出项目的上海援助资金")
