@@ -60,7 +60,8 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with hujin's admin site (counties/admin_site.py).
+    "counties.apps.HujinAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "counties",
+    "institutions",
     "personnel",
     "projects",
     "indicators",
@@ -89,6 +91,8 @@ MIDDLEWARE = [
     "hujin.middleware.IdleTimeoutMiddleware",
     "hujin.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: says why it sends the user to 修改密码 (counties/accounts.py).
+    "counties.accounts.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -160,6 +164,9 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date input in every form as the report import reads dates (hujin/formats/zh_Hans).
+FORMAT_MODULE_PATH = ["hujin.formats"]
 
 STATIC_URL = "static/"
 # Where make setup (collectstatic) puts the files gunicorn serves through WhiteNoise.

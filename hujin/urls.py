@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from counties.admin import view_on_site
 from counties.urls import job_urlpatterns
+from counties.views import PasswordChangeView
 from hujin.health import healthz
 from projects.urls import fund_urlpatterns, park_urlpatterns
 from projects.views import HomeView
@@ -17,10 +18,12 @@ admin.site.index_title = "数据录入"
 account_urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_change/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
         name="password_change_done",
     ),
 ]
@@ -35,6 +38,7 @@ urlpatterns = [
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("counties/", include("counties.urls")),
+    path("institutions/", include("institutions.urls")),
     path("personnel/", include("personnel.urls")),
     path("projects/", include("projects.urls")),
     path("parks/", include((park_urlpatterns, "parks"))),

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.db.models import Count
 
 from counties.admin import AuditedAdmin, ScopedAdmin
+from counties.admin_filters import DropdownFilter
 from counties.exports import RegistryExport
 
+from .forms import CadreAdminForm
 from .models import Batch, Cadre, ExchangePosting
 
 
@@ -23,6 +25,7 @@ class BatchAdmin(RegistryExport, AuditedAdmin):
 @admin.register(Cadre)
 class CadreAdmin(RegistryExport, ScopedAdmin):
     scope_prefecture = "prefecture"
+    form = CadreAdminForm
 
     list_display = [
         "name",
@@ -36,14 +39,29 @@ class CadreAdmin(RegistryExport, ScopedAdmin):
         "term_end",
         "team",
     ]
-    list_filter = ["batch", "kind", "team", "gender", "county__prefecture", "prefecture"]
+    list_filter = [
+        "batch",
+        "kind",
+        "team",
+        "gender",
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+        ("prefecture", DropdownFilter),
+    ]
     list_select_related = ["batch", "county", "prefecture"]
     search_fields = ["name", "sending_unit", "post", "county__name", "prefecture__name"]
-    autocomplete_fields = ["county", "prefecture", "batch"]
+    autocomplete_fields = [
+        "county",
+        "prefecture",
+        "batch",
+        "sending_institution",
+        "serving_institution",
+    ]
     date_hierarchy = "term_start"
     fieldsets = [
         (None, {"fields": ["name", "gender", "kind", "batch", "team"]}),
-        ("派出与挂职", {"fields": ["sending_unit", "post", "prefecture", "county"]}),
+        ("派出与挂职", {"fields": ["sending_unit", "post", "posted_to", "county", "prefecture"]}),
+        ("机构", {"fields": ["sending_institution", "serving_institution", "role"]}),
         ("任期", {"fields": ["term_start", "term_end"]}),
     ]
 
@@ -59,7 +77,12 @@ class ExchangePostingAdmin(RegistryExport, ScopedAdmin):
         "start_date",
         "end_date",
     ]
-    list_filter = ["direction", "district", "county__prefecture"]
+    list_filter = [
+        "direction",
+        ("district", DropdownFilter),
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+    ]
     list_select_related = ["county", "district"]
     search_fields = ["name", "home_unit", "host_unit", "county__name"]
     autocomplete_fields = ["county", "district"]

@@ -101,6 +101,29 @@ class Cadre(models.Model):
     term_start = models.DateField("任期开始")
     term_end = models.DateField("任期结束", null=True, blank=True, help_text="留空表示仍在岗。")
     team = models.CharField("组团式帮扶", max_length=10, choices=Team, blank=True)
+    sending_institution = models.ForeignKey(
+        "institutions.Institution",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres_sent",
+        verbose_name="上海派出机构",
+        limit_choices_to={"side": "shanghai"},
+        help_text="派出单位已登记为机构时选择（如组团式帮扶的派出医院、学校）。",
+    )
+    serving_institution = models.ForeignKey(
+        "institutions.Institution",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadres_serving",
+        verbose_name="在滇服务机构",
+        limit_choices_to={"side": "yunnan"},
+        help_text="组团式帮扶的受援医院或学校等，须在派驻的县市区或州市。",
+    )
+    role = models.CharField(
+        "在服务机构的职务", max_length=40, blank=True, help_text="如院长、校长、科主任。"
+    )
 
     objects = CadreQuerySet.as_manager()
 
@@ -137,6 +160,7 @@ class Cadre(models.Model):
         return self.prefecture_id is not None and self.prefecture_id == county.prefecture_id
 
     def clean(self):
+        self.clean_institutions()
         # Posted to one place exactly: the constraint says so when it is not.
         if bool(self.county_id) == bool(self.prefecture_id) or self.pk is None:
             return
@@ -158,6 +182,27 @@ class Cadre(models.Model):
                     % {"projects": projects_named(elsewhere), "place": place}
                 }
             )
+
+    def clean_institutions(self):
+        """The sending institution is a Shanghai one; the serving one a Yunnan one in the
+        cadre's county, or in the prefecture the cadre is posted to (or its counties)."""
+        errors = {}
+        sent = self.sending_institution
+        if sent is not None and sent.side != "shanghai":
+            errors["sending_institution"] = "上海派出机构须为上海的机构，“%s”在云南。" % sent
+        serving = self.serving_institution
+        if serving is not None:
+            if serving.side != "yunnan":
+                errors["serving_institution"] = "在滇服务机构须为云南的机构，“%s”在上海。" % serving
+            elif self.county_id and serving.county_id != self.county_id:
+                errors["serving_institution"] = "“%s”不在派驻的%s。" % (serving, self.county)
+            elif self.prefecture_id and self.prefecture_id not in (
+                serving.prefecture_id,
+                serving.county.prefecture_id if serving.county_id else None,
+            ):
+                errors["serving_institution"] = "“%s”不在派驻的%s。" % (serving, self.prefecture)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExchangePosting(models.Model):

@@ -25,6 +25,7 @@ def restore_roles():
     importlib.import_module("projects.migrations.0011_browse_role").grant(apps, None)
     importlib.import_module("projects.migrations.0014_header_alias").grant(apps, None)
     importlib.import_module("projects.migrations.0017_former_division_view").grant(apps, None)
+    importlib.import_module("institutions.migrations.0002_roles").grant(apps, None)
     Group.objects.get(name="系统管理员").permissions.set(Permission.objects.all())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-ORDER = ["counties", "personnel", "projects", "indicators"]
+ORDER = ["counties", "institutions", "personnel", "projects", "indicators"]
 BASE = Path(settings.BASE_DIR)
 # Template tag libraries by the app that defines them.
 LIBRARIES = {
@@ -20,7 +20,10 @@ LIBRARIES = {
 }
 # The county page shows the county's scorecard, drawn by indicators: a named exception, so
 # that the page a county officer opens first has its targets and results on it.
-TEMPLATE_EXCEPTIONS = {("counties/county_detail.html", "scorecard")}
+TEMPLATE_EXCEPTIONS = {
+    ("counties/county_detail.html", "scorecard"),
+    ("counties/county_detail.html", "institution_pairings"),
+}
 
 
 def imported_apps(app):

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains
 
 from counties.models import Scope
+from institutions.models import Institution
 from projects.models import Fund, IndustrialPark, Project
 from tests.cast import make_cadre
 
@@ -31,7 +32,16 @@ def records(county):
     cadre = make_cadre(name="示例干部01", county=county)
     park = IndustrialPark.objects.create(name="澜沧沪滇产业园", county=county, year_founded=2019)
     Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
-    return {"project": project, "cadre": cadre, "park": park, "county": county}
+    hospital = Institution.objects.create(
+        name="澜沧县第一人民医院", kind="hospital", side="yunnan", county=county
+    )
+    return {
+        "project": project,
+        "cadre": cadre,
+        "park": park,
+        "county": county,
+        "institution": hospital,
+    }
 
 
 def pages(records):
@@ -46,11 +56,19 @@ def pages(records):
         "counties:detail": records["county"].get_absolute_url(),
         "personnel:list": reverse("personnel:list"),
         "personnel:detail": reverse("personnel:detail", args=[records["cadre"].pk]),
+        "personnel:export": reverse("personnel:export"),
         "parks:list": reverse("parks:list"),
         "parks:detail": reverse("parks:detail", args=[records["park"].pk]),
+        "parks:export": reverse("parks:export"),
         "funds:list": reverse("funds:list"),
+        "funds:export": reverse("funds:export"),
         "dashboard:detail": reverse("dashboard:detail"),
         "dashboard:export": reverse("dashboard:export"),
+        "institutions:list": reverse("institutions:list"),
+        "institutions:detail": reverse("institutions:detail", args=[records["institution"].pk]),
+        "institutions:pairing_list": reverse("institutions:pairing_list"),
+        "institutions:summary": reverse("institutions:summary"),
+        "institutions:coverage": reverse("institutions:coverage"),
     }
 
 
