@@ -5,13 +5,17 @@ Use them as a field's filter: `list_filter = [("county", DropdownFilter)]` for a
 `("column", ChoicesDropdownFilter)` for a field with choices. Each is a plain GET form,
 a <select> and a 筛选 button (templates/admin/list_filter_select.html), that keeps the
 page's other filters, search and ordering; no script. A relation offers only the records
-the list holds (Django's RelatedOnlyFieldListFilter): within the user's scope, since the
-list is. The (空) choice of a nullable relation is not offered: the level or prefecture
+the list holds (Django's RelatedOnlyFieldListFilter), and a place the places of the user's
+scope. The (空) choice of a nullable relation is not offered: the level or prefecture
 filters beside it cover those records.
 """
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
+from django.db.models import Q
+
+from .models import County, Prefecture
+from .scopes import scope_of
 
 
 class Dropdown:
@@ -49,7 +53,24 @@ class Dropdown:
 
 
 class DropdownFilter(Dropdown, admin.RelatedOnlyFieldListFilter):
-    """A relation's filter as one select of the related records the list holds."""
+    """A relation's filter as one select of the related records the list holds; for places
+    (counties, prefectures), the places of the user's scope, read from the scope the request
+    has already (a DISTINCT over 100,000 projects cost the changelist 15 ms of database)."""
+
+    def field_choices(self, field, request, model_admin):
+        model = field.related_model
+        if model not in (County, Prefecture):
+            return super().field_choices(field, request, model_admin)
+        scope = scope_of(request.user)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if scope.everywhere:
+            return field.get_choices(include_blank=False, ordering=ordering)
+        if model is County:
+            inside = Q(pk__in=scope.county_ids)
+        else:  # a prefecture held whole, or one some county of the scope lies in
+            counties = County.objects.filter(pk__in=scope.county_ids).values("prefecture")
+            inside = Q(pk__in=scope.prefecture_ids) | Q(pk__in=counties)
+        return field.get_choices(include_blank=False, limit_choices_to=inside, ordering=ordering)
 
     @staticmethod
     def parameter(field, field_path):

@@ -9,6 +9,7 @@ import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Max, Value
 
 from .models import FIRST_YEAR, LAST_YEAR
 
@@ -24,19 +25,23 @@ SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 def latest_year(*querysets, field="year", until=None):
     """The latest `field` (a year, or a lookup path to one) among the rows of the querysets, none
-    later than `until` when it is given; None when there is no such row. One query: a UNION
-    when there are several querysets (their `field` columns line up)."""
-    years = []
+    later than `until` when it is given; None when there is no such row. One query: each
+    queryset's MAX (an index reads it), in a UNION when there are several."""
+    latest = []
     for queryset in querysets:
         queryset = queryset.filter(**{"%s__isnull" % field: False})
         if until is not None:
             queryset = queryset.filter(**{"%s__lte" % field: until})
-        years.append(queryset.order_by().values_list(field, flat=True))
-    first, *others = years
-    if others:
-        # A UNION is ordered by its own columns, named as in its first query.
-        return first.union(*others).order_by("-%s" % field).first()
-    return first.order_by("-%s" % field).first()
+        latest.append(
+            queryset.order_by()
+            .annotate(everything=Value(1))
+            .values("everything")
+            .annotate(latest=Max(field))
+            .values_list("latest", flat=True)
+        )
+    first, *others = latest
+    found = first.union(*others, all=True) if others else first
+    return max((year for year in found if year is not None), default=None)
 
 
 def read_year(text):
