@@ -259,14 +259,18 @@ def filtered(request, queryset, filterset_class):
     return filterset_class(request.GET, queryset=queryset.visible_to(scope_of(request.user)))
 
 
-def filter_refusal(filterset):
-    """The 400 answer to filters that are wrong, saying what is wrong with each."""
-    problems = "；".join(
+def filter_problems(filterset):
+    """What is wrong with the filters, in words: 年度：…；州市：…."""
+    return "；".join(
         "%s：%s" % (filterset.form.fields[name].label, "".join(errors))
         for name, errors in filterset.form.errors.items()
     )
+
+
+def filter_refusal(filterset):
+    """The 400 answer to filters that are wrong, saying what is wrong with each."""
     return HttpResponseBadRequest(
-        "筛选条件有误：%s" % problems, content_type="text/plain; charset=utf-8"
+        "筛选条件有误：%s" % filter_problems(filterset), content_type="text/plain; charset=utf-8"
     )
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django_tasks import task
 
-from counties import jobs
+from counties import jobs, sheets
 from counties.scopes import scope_of
 from counties.views import reader_refusal
 
@@ -22,14 +22,6 @@ def export_filter(user, data):
     return ProjectFilter(data, queryset=projects)
 
 
-def filter_problems(filterset):
-    """What is wrong with the filters, in words, for the refusal of an export."""
-    return "；".join(
-        "%s：%s" % (filterset.form.fields[name].label, "".join(errors))
-        for name, errors in filterset.form.errors.items()
-    )
-
-
 @task()
 def export_projects(job_id, *, query, file_name):
     """The XLSX of the project list filtered by `query` (the page's query string), as the
@@ -42,7 +34,7 @@ def export_projects(job_id, *, query, file_name):
             raise jobs.Refused(refusal)
         filterset = export_filter(user, QueryDict(query))
         if not filterset.is_valid():
-            raise jobs.Refused("筛选条件有误：%s" % filter_problems(filterset))
+            raise jobs.Refused("筛选条件有误：%s" % sheets.filter_problems(filterset))
 
         def counted(rows):
             counters.written = rows

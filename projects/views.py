@@ -4,14 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import models
 from django.db.models import Count, Sum
-from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from counties import jobs
+from counties import jobs, sheets
 from counties.models import AuditEntry, Job, Pairing
 from counties.scopes import scope_of
 from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
@@ -206,10 +206,7 @@ def export(request, fmt):
     Job's page when complete."""
     filterset = tasks.export_filter(request.user, request.GET)
     if not filterset.is_valid():
-        return HttpResponseBadRequest(
-            "筛选条件有误：%s" % tasks.filter_problems(filterset),
-            content_type="text/plain; charset=utf-8",
-        )
+        return sheets.filter_refusal(filterset)
     projects = filterset.qs
     file_name = "沪滇协作项目-%s.%s" % (timezone.localdate().strftime("%Y%m%d"), fmt)
     if fmt == "csv":
