@@ -27,6 +27,18 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         YEARLY_REPORT = "yearly_report", "项目年度报表"
         INDICATOR_REPORT = "indicator_report", "协作指标报表"
+        # The registries (projects/importers/registries.py), one kind each.
+        VILLAGES = "villages", "村名录"
+        DISTRICT_PAIRINGS = "district_pairings", "区县结对"
+        INSTITUTIONS = "institutions", "机构名录"
+        INSTITUTION_PAIRINGS = "institution_pairings", "机构结对"
+        CADRES = "cadres", "援滇干部人才名册"
+        POSTINGS = "postings", "交流挂职名册"
+        FUNDS = "funds", "资金"
+        ALLOCATIONS = "allocations", "资金分配"
+        PARKS = "parks", "共建产业园区"
+        PARK_YEARS = "park_years", "园区年度情况"
+        PROGRAMMES = "programmes", "项目群"
 
     class Channel(models.TextChoices):
         ADMIN = "admin", "管理后台"
