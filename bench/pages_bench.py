@@ -7,9 +7,9 @@ The database at BENCH_PG (default postgres://postgres@127.0.0.1:5432/hujin_pages
 dropped and created, migrated, given the reference data and then generated data with a fixed
 seed: projects spread over the 129 counties and the years 2017–2025 (former poverty counties get
 three times as many), funds with allocations to projects of their own county and year, cadres in
-batches, parks, and indicator figures (a target and a result for every county, indicator and
-year; the prefectures' and the province's own for a few indicators). It is vacuumed, analyzed
-and left in place afterwards, for EXPLAIN.
+batches, parks with their yearly records, and indicator figures (a target and a result for every
+county, indicator and year; the prefectures' and the province's own for a few indicators). It is
+vacuumed, analyzed and left in place afterwards, for EXPLAIN.
 
 Server time is what Django's test client takes to produce the whole response (middleware,
 session and user, views, queries, template rendering) for a logged-in superuser, with the
@@ -94,7 +94,7 @@ def generate(projects, seed=SEED):
 
     from counties.models import County, ShanghaiDistrict
     from personnel.models import Batch, Cadre
-    from projects.models import Fund, ImportBatch, IndustrialPark, Project
+    from projects.models import Fund, ImportBatch, IndustrialPark, IndustrialParkYear, Project
 
     rng = random.Random(seed)
     now = timezone.now()
@@ -144,12 +144,26 @@ def generate(projects, seed=SEED):
             partner_district=rng.choice([*districts, None]),
             partner_name="示例合作企业%02d" % rng.randint(1, 40),
             year_founded=rng.choice(YEARS),
-            enterprises=rng.randint(0, 120),
-            investment=money(rng, 0, 90_000),
-            jobs=rng.randint(0, 5000),
             is_demonstration=rng.random() < 0.1,
         )
         for i in range(round(300 * scale))
+    )
+    # A yearly record for each year since the park was founded.
+    park_years = IndustrialParkYear.objects.bulk_create(
+        (
+            IndustrialParkYear(
+                park=park,
+                year=year,
+                enterprises=rng.randint(0, 30),
+                investment=money(rng, 0, 20_000),
+                construction_investment=money(rng, 0, 30_000),
+                jobs=rng.randint(0, 1500),
+            )
+            for park in parks
+            for year in YEARS
+            if year >= park.year_founded
+        ),
+        batch_size=2000,
     )
     parks_by_county = {}
     for park in parks:
@@ -264,6 +278,7 @@ def generate(projects, seed=SEED):
         "project cadres": len(m2m_rows),
         "batches": len(batches),
         "parks": len(parks),
+        "park years": len(park_years),
         "indicator figures": len(figures),
         **{
             "%s figures" % level: sum(1 for f in figures if f[3] == level)

@@ -15,10 +15,10 @@ from django.utils.html import format_html
 # (slug, name, the models by label, in the order listed). The data work first, then the
 # reference data, the people who do it, and what was done.
 SECTIONS = [
-    ("project", "项目", ["projects.project"]),
+    ("project", "项目", ["projects.project", "projects.programme"]),
     ("fund", "资金", ["projects.fund", "projects.fundallocation"]),
     ("personnel", "干部人才", ["personnel.cadre", "personnel.exchangeposting", "personnel.batch"]),
-    ("park", "园区", ["projects.industrialpark"]),
+    ("park", "园区", ["projects.industrialpark", "projects.industrialparkyear"]),
     ("institution", "机构结对", ["institutions.institutionpairing", "institutions.institution"]),
     ("indicator", "指标", ["indicators.indicatorfigure", "indicators.indicator"]),
     ("import", "导入与批次", ["projects.importbatch", "projects.headeralias"]),

@@ -228,7 +228,9 @@ class CountyDetailView(ScopedMixin, DetailView):
             cadres=county.cadres.visible_to(scope)
             .on_post(timezone.localdate())
             .select_related("batch"),
-            parks=county.parks.visible_to(scope).select_related("partner_district"),
+            parks=county.parks.visible_to(scope)
+            .with_latest_year()
+            .select_related("partner_district"),
             villages=county.villages.visible_to(scope),
             **kwargs,
         )

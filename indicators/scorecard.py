@@ -1,7 +1,8 @@
 """Targets against results for one year and any place: the reads behind the dashboard.
 
 A Ledger loads one year in a fixed number of queries (the places, the pairings in force,
-the indicator figures, and the records the registry can count: funds, cadres, parks) and
+the indicator figures, and the records the registry can count: funds, cadres, the parks'
+yearly records, the villages institutions pair with) and
 then answers for the province, a prefecture, a county or a Shanghai district's pairing.
 
 Roll-ups follow geography, county → prefecture → province, so each county counts once. A
@@ -18,8 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q, Sum
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict
+from institutions.models import InstitutionPairing
 from personnel.models import Cadre
-from projects.models import ZERO, Fund, IndustrialPark
+from projects.models import ZERO, Fund, IndustrialParkYear
 
 from .models import Indicator, IndicatorFigure
 
@@ -107,13 +109,20 @@ FUND_SOURCES = {
     "fiscal_aid": [Fund.Source.CITY, Fund.Source.DISTRICT],
     "social_funds": [Fund.Source.SOCIAL],
 }
+# A park's yearly record: 到位投资 is the enterprises' investment landed, not what was spent
+# building the park (construction_investment).
 PARK_SUMS = {"parks": "count", "enterprises": "enterprises", "investment": "investment"}
 PARK_SUMS["park_jobs"] = "jobs"
-COUNTED = {*CADRE_KINDS, *FUND_SOURCES, *PARK_SUMS}
+PAIRED_VILLAGES = "paired_villages"
+COUNTED = {*CADRE_KINDS, *FUND_SOURCES, *PARK_SUMS, PAIRED_VILLAGES}
 COUNTED_FROM = {
     **dict.fromkeys(CADRE_KINDS, "援滇干部人才：当年在岗人数"),
     **dict.fromkeys(FUND_SOURCES, "资金：当年下达金额"),
-    **dict.fromkeys(PARK_SUMS, "共建产业园区：当年及以前设立的园区"),
+    "parks": "共建产业园区：有当年年度情况的园区",
+    "enterprises": "共建产业园区：当年的园区年度情况（入驻企业）",
+    "investment": "共建产业园区：当年的园区年度情况（企业到位投资）",
+    "park_jobs": "共建产业园区：当年的园区年度情况（带动就业）",
+    PAIRED_VILLAGES: "机构结对：当年在结对的村（不重复计）",
 }
 
 
@@ -187,10 +196,10 @@ class Ledger:
             self.place_counties[place.key] = ids
         return self.place_counties[place.key]
 
-    def in_scope(self):
-        """Records of the counties loaded: no filter for a province-wide reader (no long IN
-        list)."""
-        return Q() if self.everything else Q(county__in=list(self.counties))
+    def in_scope(self, county="county"):
+        """Records of the counties loaded (the lookup path `county`): no filter for a
+        province-wide reader (no long IN list)."""
+        return Q() if self.everything else Q(**{"%s__in" % county: list(self.counties)})
 
     # Loading --------------------------------------------------------------------------
 
@@ -234,7 +243,7 @@ class Ledger:
         return partners
 
     def count_records(self):
-        """{indicator code: {("county" or "prefecture", id): number}}; three grouped queries."""
+        """{indicator code: {("county" or "prefecture", id): number}}; four grouped queries."""
         counts = {code: {} for code in COUNTED}
         funds = (
             Fund.objects.filter(self.in_scope(), year=self.year)
@@ -265,9 +274,10 @@ class Ledger:
             for code, kinds in CADRE_KINDS.items():
                 if row["kind"] in kinds:
                     counts[code][key] = counts[code].get(key, ZERO) + row["number"]
+        # One record per park and year (its unique constraint): counting records counts parks.
         parks = (
-            IndustrialPark.objects.filter(self.in_scope(), year_founded__lte=self.year)
-            .values("county")
+            IndustrialParkYear.objects.filter(self.in_scope("park__county"), year=self.year)
+            .values("park__county")
             .annotate(
                 count=Count("pk"),
                 enterprises=Sum("enterprises"),
@@ -278,7 +288,18 @@ class Ledger:
         )
         for row in parks:
             for code, column in PARK_SUMS.items():
-                counts[code][("county", row["county"])] = Decimal(row[column])
+                counts[code][("county", row["park__county"])] = Decimal(row[column])
+        # A village paired by two enterprises counts once; a village lies in one county.
+        villages = (
+            InstitutionPairing.objects.active_in(self.year)
+            .filter(self.in_scope("partner_village__county"), partner_village__isnull=False)
+            .values("partner_village__county")
+            .annotate(number=Count("partner_village", distinct=True))
+            .order_by()
+        )
+        for row in villages:
+            key = ("county", row["partner_village__county"])
+            counts[PAIRED_VILLAGES][key] = Decimal(row["number"])
         return counts
 
     # Answers --------------------------------------------------------------------------

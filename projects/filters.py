@@ -163,7 +163,7 @@ class ParkFilter(PlaceFilterSet):
             "county__code": "所在县市区",
             "year_founded": "设立年度",
             "enterprises": "入驻企业",
-            "investment": "累计投资",
+            "investment": "企业到位投资",
             "jobs": "带动就业",
         },
     )

@@ -32,8 +32,10 @@ PARK_COLUMNS = [
     sheets.Column("上海合作方", sheets.NAME),
     sheets.Column("设立年度", sheets.YEAR),
     sheets.Column("示范园区", sheets.TEXT),
+    sheets.Column("最近年度", sheets.YEAR),
     sheets.Column("入驻企业（家）", sheets.COUNT),
-    sheets.Column("累计投资（万元）", sheets.MONEY),
+    sheets.Column("企业到位投资（万元）", sheets.MONEY),
+    sheets.Column("园区建设投资（万元）", sheets.MONEY),
     sheets.Column("带动就业（人）", sheets.COUNT),
 ]
 
@@ -62,16 +64,17 @@ def fund_export(request):
 
 @reader_required
 def park_export(request):
-    """The filtered park list, with its sums of enterprises, investment and jobs."""
+    """The filtered park list, each park with its latest yearly record (blank without one),
+    with the sums of those records' enterprises, investment and jobs."""
     filterset = sheets.filtered(request, ParkListView.queryset, ParkFilter)
     if not filterset.is_valid():
         return sheets.filter_refusal(filterset)
     title = sheets.filtered_title("沪滇共建产业园区", filterset)
     workbook = sheets.new_workbook()
     sheet = sheets.ReportSheet(workbook, "共建产业园区", PARK_COLUMNS, title=title)
-    count, sums = 0, [0, ZERO, 0]
+    count, sums = 0, [0, ZERO, ZERO, 0]
     for park in filterset.qs.iterator(chunk_size=CHUNK):
-        figures = [park.enterprises, park.investment, park.jobs]
+        figures = [park.enterprises, park.investment, park.construction_investment, park.jobs]
         partner = park.partner_district.name if park.partner_district else None
         sheet.append(
             [
@@ -82,10 +85,11 @@ def park_export(request):
                 park.partner_name,
                 park.year_founded,
                 "是" if park.is_demonstration else "否",
+                park.latest_year,
                 *figures,
             ]
         )
         count += 1
-        sums = [total + figure for total, figure in zip(sums, figures, strict=True)]
-    sheet.total(["合计（%d个园区）" % count, *[None] * 6, *sums])
+        sums = [total + (figure or 0) for total, figure in zip(sums, figures, strict=True)]
+    sheet.total(["合计（%d个园区）" % count, *[None] * 7, *sums])
     return sheets.download(sheets.saved(workbook), "共建产业园区")

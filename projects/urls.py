@@ -22,3 +22,9 @@ fund_urlpatterns = [
     path("", views.FundListView.as_view(), name="list"),
     path("export.xlsx", list_exports.fund_export, name="export"),
 ]
+
+# Programmes too: /programmes/, namespace "programmes".
+programme_urlpatterns = [
+    path("", views.ProgrammeListView.as_view(), name="list"),
+    path("<int:pk>/", views.ProgrammeDetailView.as_view(), name="detail"),
+]

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.db import models
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -12,6 +12,15 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from counties import jobs, sheets
+from counties.filters import (
+    PlaceFilterSet,
+    SortFilter,
+    YearsFilter,
+    choices_filter,
+    county_filter,
+    prefecture_filter,
+    search_filter,
+)
 from counties.models import AuditEntry, Job, Pairing
 from counties.scopes import scope_of
 from counties.views import FilteredListMixin, ReaderRequiredMixin, ScopedMixin, reader_required
@@ -23,7 +32,7 @@ from . import tasks
 from .filters import FundFilter, ParkFilter, ProjectFilter
 from .forms import YearForm
 from .importers import exporting
-from .models import MONEY, ZERO, Fund, IndustrialPark, Project
+from .models import MONEY, ZERO, Fund, IndustrialPark, Programme, Project
 
 
 def money_total(field):
@@ -75,7 +84,9 @@ class ProjectListView(FilteredListMixin, FilterView):
 
 
 class ProjectDetailView(ScopedMixin, DetailView):
-    queryset = Project.objects.with_place().select_related("park", "import_batch__user")
+    queryset = Project.objects.with_place().select_related(
+        "park", "programme", "import_batch__user"
+    )
     slug_field = slug_url_kwarg = "code"
     template_name = "projects/project_detail.html"
 
@@ -96,6 +107,7 @@ class ProjectDetailView(ScopedMixin, DetailView):
             partners=partner_districts(project),
             cadres=project.cadres.with_place().visible_to(scope),
             park=in_scope(scope, project.park),
+            programme=in_scope(scope, project.programme),
             village=in_scope(scope, project.village),
             history=history_in_scope(project, scope),
             **kwargs,
@@ -106,7 +118,7 @@ HISTORY_SHOWN = 20
 
 
 def in_scope(scope, record):
-    """The record (a park or village) when its county is inside the scope, else None;
+    """The record (a park, programme or village) when its county is inside the scope, else None;
     one query when the scope is not the whole province."""
     if record is None or scope.everywhere:
         return record
@@ -163,13 +175,20 @@ def partner_districts(project):
 
 
 class ParkListView(FilteredListMixin, FilterView):
-    queryset = IndustrialPark.objects.select_related("county__prefecture", "partner_district")
+    # Each park with its latest yearly record's figures (with_latest_year), which the
+    # columns, the sorting (ParkFilter's "enterprises", "investment", "jobs") and the totals
+    # read; subqueries, not a query per row.
+    queryset = IndustrialPark.objects.with_latest_year().select_related(
+        "county__prefecture", "partner_district"
+    )
     filterset_class = ParkFilter
     template_name = "projects/park_list.html"
+    # Named apart from the annotations they sum: an aggregate of an annotation's own name
+    # would replace it.
     totals = {
-        "enterprises": Sum("enterprises", default=0),
-        "investment": money_total("investment"),
-        "jobs": Sum("jobs", default=0),
+        "enterprises_total": Sum("enterprises", default=0),
+        "investment_total": money_total("investment"),
+        "jobs_total": Sum("jobs", default=0),
     }
 
 
@@ -178,9 +197,85 @@ class ParkDetailView(ScopedMixin, DetailView):
     template_name = "projects/park_detail.html"
 
     def get_context_data(self, **kwargs):
-        projects = self.object.projects.visible_to(scope_of(self.request.user))
+        scope = scope_of(self.request.user)
+        projects = self.object.projects.visible_to(scope)
         projects = projects.with_place().order_by("-year", "code")
-        return super().get_context_data(projects=projects, **kwargs)
+        return super().get_context_data(
+            years=self.object.years.visible_to(scope).order_by("year"),
+            # An enterprise of Shanghai is every reader's; one of Yunnan, its county's.
+            companies=self.object.companies.visible_to(scope).with_place().order_by("name"),
+            projects=projects,
+            **kwargs,
+        )
+
+
+class ProgrammeFilter(PlaceFilterSet):
+    # Here rather than in filters.py only while that file is another change's: move it there.
+    prefecture = prefecture_filter()
+    county = county_filter()
+    year = YearsFilter(help_text="有该年度项目的项目群。", method="with_projects_in")
+    kind = choices_filter(
+        "类型", Programme.Kind.choices, "全部类型", "没有“%(value)s”这个项目群类型。"
+    )
+    q = search_filter("名称", "search")
+    o = SortFilter(
+        fields=[
+            ("name", "name"),
+            ("county__code", "county"),
+            ("from_year", "from_year"),
+            ("project_count", "project_count"),
+            ("shanghai_funds", "shanghai_funds"),
+        ],
+        field_labels={
+            "name": "项目群名称",
+            "county__code": "县市区",
+            "from_year": "项目年度",
+            "project_count": "项目数",
+            "shanghai_funds": "上海援助资金",
+        },
+    )
+
+    class Meta:
+        model = Programme
+        fields = []
+
+    def with_projects_in(self, queryset, name, years):
+        if not years:
+            return queryset
+        projects = Project.objects.filter(programme=OuterRef("pk"), year__in=years)
+        return queryset.filter(Exists(projects))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(name__icontains=value)
+
+
+class ProgrammeListView(FilteredListMixin, FilterView):
+    # Meta.ordering does not apply to a grouped query such as with_totals(): order here.
+    queryset = Programme.objects.with_place().with_totals().order_by("county__code", "name")
+    filterset_class = ProgrammeFilter
+    template_name = "projects/programme_list.html"
+    totals = {  # named apart from the annotations they sum (ParkListView)
+        "projects_total": Sum("project_count", default=0),
+        "shanghai_funds_total": money_total("shanghai_funds"),
+        "other_funds_total": money_total("other_funds"),
+    }
+
+
+class ProgrammeDetailView(ScopedMixin, DetailView):
+    queryset = Programme.objects.with_place()
+    template_name = "projects/programme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        projects = self.object.projects.visible_to(scope_of(self.request.user))
+        sums = list(projects.yearly_sums())
+        listed = list(projects.with_place().order_by("-year", "code"))
+        years = [{**row, "projects": [p for p in listed if p.year == row["year"]]} for row in sums]
+        total = {
+            "count": sum(row["count"] for row in sums),
+            "shanghai_funds": sum((row["shanghai_funds"] for row in sums), ZERO),
+            "other_funds": sum((row["other_funds"] for row in sums), ZERO),
+        }
+        return super().get_context_data(years=years, total=total, **kwargs)
 
 
 class FundListView(FilteredListMixin, FilterView):

@@ -11,9 +11,9 @@ from counties.models import County, Prefecture, Scope, ShanghaiDistrict
 
 
 def restore_roles():
-    """The four roles as the migrations leave them (projects 0005, 0009, 0011, 0014, 0017); those
-    migrations name models by the app they had then, so the indicators' part is redone here
-    under the app they have now."""
+    """The four roles as the migrations leave them (projects 0005, 0009, 0011, 0014, 0017,
+    0020); those migrations name models by the app they had then, so the indicators' part is
+    redone here under the app they have now."""
     from django.contrib.auth.models import Permission
 
     importlib.import_module("projects.migrations.0005_roles").create_roles(apps, None)
@@ -26,6 +26,7 @@ def restore_roles():
     importlib.import_module("projects.migrations.0014_header_alias").grant(apps, None)
     importlib.import_module("projects.migrations.0017_former_division_view").grant(apps, None)
     importlib.import_module("institutions.migrations.0002_roles").grant(apps, None)
+    importlib.import_module("projects.migrations.0020_park_totals_to_years").grant(apps, None)
     Group.objects.get(name="系统管理员").permissions.set(Permission.objects.all())
 
 

@@ -25,6 +25,8 @@ from projects.models import (
     HeaderAlias,
     ImportBatch,
     IndustrialPark,
+    IndustrialParkYear,
+    Programme,
     Project,
 )
 from tests.cast import make_cadre, make_project
@@ -50,7 +52,8 @@ def one_of_each(county, district, indicators):
     park = IndustrialPark.objects.create(
         name="澜沧沪滇产业园", county=county, partner_district=district, year_founded=2019
     )
-    project = make_project(county=county, village=village, park=park)
+    programme = Programme.objects.create(county=county, name="勐朗村示范村建设", kind="village")
+    project = make_project(county=county, village=village, park=park, programme=programme)
     project.cadres.add(cadre)
     fund = Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
     objects = [
@@ -72,6 +75,8 @@ def one_of_each(county, district, indicators):
             start_date=datetime.date(2023, 3, 1),
         ),
         park,
+        park.years.create(year=2023, enterprises=5, jobs=120),
+        programme,
         project,
         fund,
         FundAllocation.objects.create(fund=fund, project=project, amount=Decimal("60")),
@@ -121,6 +126,8 @@ def test_every_model_of_the_three_apps_is_in_the_admin():
         Cadre,
         ExchangePosting,
         IndustrialPark,
+        IndustrialParkYear,
+        Programme,
         Project,
         Fund,
         FundAllocation,

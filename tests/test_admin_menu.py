@@ -39,7 +39,8 @@ def test_the_index_lists_the_works_sections_in_order(admin_client):
 
     assert [section["name"] for section in app_list] == MENU
     shown = dict(sections(app_list))
-    assert shown["项目"] == ["项目"]
+    assert shown["项目"] == ["项目", "项目群"]
+    assert shown["园区"] == ["共建产业园区", "园区年度情况"]
     assert shown["资金"] == ["资金", "资金分配"]
     assert shown["导入与批次"] == ["导入批次", "表头写法"]
     assert shown["用户与角色"] == ["用户", "角色"]

@@ -22,6 +22,8 @@ from projects.models import (
     HeaderAlias,
     ImportBatch,
     IndustrialPark,
+    IndustrialParkYear,
+    Programme,
     Project,
 )
 
@@ -98,12 +100,15 @@ def cast(payload, county, district, admin_user):
         text,
     )
     park = fill(IndustrialPark(county=county, partner_district=district, year_founded=2019), text)
+    park_year = fill(IndustrialParkYear(park=park, year=2023, enterprises=3), text)
+    programme = fill(Programme(county=county, first_year=2023), text)
     batch_record = fill(ImportBatch(kind="yearly_report", channel="admin", user=admin_user), text)
     project = fill(
         Project(
             county=county,
             village=village,
             park=park,
+            programme=programme,
             category="industry",
             year=2023,
             shanghai_funds=Decimal("120"),
@@ -143,10 +148,12 @@ def cast(payload, county, district, admin_user):
         cadre,
         posting,
         park,
+        park_year,
+        programme,
     ]
     objects += [batch_record, project, fund, allocation, audit, indicator, figure]
     return {"objects": objects, "project": project, "county": county, "park": park,
-            "cadres": [cadre, posted]}  # fmt: skip
+            "programme": programme, "cadres": [cadre, posted]}  # fmt: skip
 
 
 def assert_escaped(response, payload, must_show=True):
@@ -182,6 +189,8 @@ def browsing_pages(cast):
         *[cadre.get_absolute_url() for cadre in cast["cadres"]],
         reverse("parks:list"),
         park.get_absolute_url(),
+        reverse("programmes:list"),
+        cast["programme"].get_absolute_url(),
         reverse("funds:list"),
     ]
 

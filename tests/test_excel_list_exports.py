@@ -48,8 +48,10 @@ PARK_HEADER = [
     "上海合作方",
     "设立年度",
     "示范园区",
+    "最近年度",
     "入驻企业（家）",
-    "累计投资（万元）",
+    "企业到位投资（万元）",
+    "园区建设投资（万元）",
     "带动就业（人）",
 ]
 CADRE_HEADER = [
@@ -68,8 +70,8 @@ CADRE_HEADER = [
 
 @pytest.fixture
 def records(county, menghai, district):
-    """In 澜沧: two funds (one half allocated), a park, two cadres (one posted to 普洱市); in
-    勐海: a fund, a park, a cadre."""
+    """In 澜沧: two funds (one half allocated), a park with two yearly records, two cadres (one
+    posted to 普洱市); in 勐海: a fund, a park with a yearly record and one without, a cadre."""
     city = Fund.objects.create(
         source="city",
         year=2023,
@@ -83,20 +85,28 @@ def records(county, menghai, district):
     FundAllocation.objects.create(
         fund=city, project=make_project(county=county), amount=Decimal("600.25")
     )
-    IndustrialPark.objects.create(
+    lancang_park = IndustrialPark.objects.create(
         name="澜沧沪滇产业园",
         county=county,
         partner_district=district,
         partner_name="临港集团",
         year_founded=2019,
-        enterprises=1200,
-        investment=Decimal("35000.5"),
-        jobs=2500,
         is_demonstration=True,
     )
-    IndustrialPark.objects.create(
-        name="勐海沪滇产业园", county=menghai, year_founded=2021, enterprises=8, jobs=40
+    # The export shows each park's latest year: 2023 here, not 2022.
+    lancang_park.years.create(year=2022, enterprises=7, investment=Decimal("1"), jobs=9)
+    lancang_park.years.create(
+        year=2023,
+        enterprises=1200,
+        investment=Decimal("35000.5"),
+        construction_investment=Decimal("800"),
+        jobs=2500,
     )
+    menghai_park = IndustrialPark.objects.create(
+        name="勐海沪滇产业园", county=menghai, year_founded=2021
+    )
+    menghai_park.years.create(year=2021, enterprises=8, jobs=40)
+    IndustrialPark.objects.create(name="勐海新园区", county=menghai, year_founded=2024)
     batch = Batch.objects.create(number=11, start_year=2023, end_year=2025)
     make_cadre(name="张伟", county=county, batch=batch, team="medical")
     make_cadre(
@@ -206,15 +216,18 @@ def test_the_park_export_holds_the_parks_and_the_pages_totals(user_client, recor
     assert row(sheet, 1) == ["沪滇共建产业园区"]
     assert row(sheet, 2) == PARK_HEADER
     assert rows(sheet) == [
-        ["澜沧沪滇产业园", "普洱市", "澜沧拉祜族自治县", "黄浦区", "临港集团", 2019, "是"]
-        + [1200, 35000.5, 2500],
-        ["勐海沪滇产业园", "西双版纳傣族自治州", "勐海县", None, None, 2021, "否", 8, 0, 40],
+        ["澜沧沪滇产业园", "普洱市", "澜沧拉祜族自治县", "黄浦区", "临港集团", 2019, "是", 2023]
+        + [1200, 35000.5, 800, 2500],
+        ["勐海新园区", "西双版纳傣族自治州", "勐海县", None, None, 2024, "否"],
+        ["勐海沪滇产业园", "西双版纳傣族自治州", "勐海县", None, None, 2021, "否", 2021]
+        + [8, 0, 0, 40],
     ]
-    assert row(sheet, sheet.max_row) == ["合计（2个园区）", *[None] * 6, 1208, 35000.5, 2540]
+    assert row(sheet, sheet.max_row) == ["合计（3个园区）", *[None] * 7, 1208, 35000.5, 800, 2540]
     assert_laid_out_as_a_report(sheet, header_row=2, orientation="landscape")
     assert formats(sheet, 3, header_row=2)["入驻企业（家）"] == "#,##0"
-    assert formats(sheet, 3, header_row=2)["累计投资（万元）"] == "#,##0.00"
+    assert formats(sheet, 3, header_row=2)["企业到位投资（万元）"] == "#,##0.00"
     assert formats(sheet, 3, header_row=2)["设立年度"] == "0"
+    assert formats(sheet, 3, header_row=2)["最近年度"] == "0"
 
 
 # Cadres
@@ -300,7 +313,11 @@ def test_the_exports_run_the_same_queries_however_many_records(user_client, coun
             fund = Fund.objects.create(source="city", year=2023, county=county, amount=10)
             project = make_project(county=county, code="P-%d" % n)
             FundAllocation.objects.create(fund=fund, project=project, amount=Decimal("2.5"))
-            IndustrialPark.objects.create(name="园区%d" % n, county=county, year_founded=2020)
+            park = IndustrialPark.objects.create(
+                name="园区%d" % n, county=county, year_founded=2020
+            )
+            park.years.create(year=2022, enterprises=n, jobs=n)
+            park.years.create(year=2023, enterprises=n, jobs=n)
             make_cadre(name="干部%d" % n, county=county)
 
     add(1, 0)

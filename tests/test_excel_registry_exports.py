@@ -57,7 +57,7 @@ def test_a_projects_cells_have_the_formats_of_their_kinds(admin_client, registry
     [
         (County, {"区划代码": "@", "摘帽年度": "0"}),
         (Fund, {"金额（万元）": "#,##0.00", "年度": "0"}),
-        (IndustrialPark, {"设立年度": "0", "累计投资（万元）": "#,##0.00"}),
+        (IndustrialPark, {"设立年度": "0"}),
         (Cadre, {"任期开始": "yyyy-mm-dd"}),
         # Figures in 人, 个 or 万元 alike: whole numbers with separators, fractions kept.
         (IndicatorFigure, {"年度": "0", "协议数": "#,##0", "完成数": "#,##0.####"}),

@@ -109,6 +109,7 @@ def test_every_page_has_the_navigation(user_client):
         "县市区",
         "干部人才",
         "园区",
+        "项目群",
         "资金",
         "机构",
         "指标看板",

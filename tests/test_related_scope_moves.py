@@ -30,10 +30,10 @@ def park_data(moved, county):
         "year_founded": str(moved.year_founded),
         "partner_district": "",
         "partner_name": "",
-        "enterprises": "0",
-        "investment": "0",
-        "jobs": "0",
         "description": "",
+        # Its yearly records (the inline): none.
+        "years-TOTAL_FORMS": "0",
+        "years-INITIAL_FORMS": "0",
         "_save": "保存",
     }
 

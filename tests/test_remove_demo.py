@@ -8,7 +8,14 @@ from django.core.management import call_command
 
 from counties.models import County, Pairing, Prefecture, ShanghaiDistrict, Village
 from personnel.models import Batch, Cadre, ExchangePosting
-from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from projects.models import (
+    Fund,
+    FundAllocation,
+    IndustrialPark,
+    IndustrialParkYear,
+    Programme,
+    Project,
+)
 
 
 @pytest.fixture
@@ -31,7 +38,7 @@ def test_remove_demo_removes_exactly_the_demo(demo, real_project):
 
     output = remove_demo("--yes")
 
-    assert "已删除演示数据68条：" in output
+    assert "已删除演示数据72条：" in output
     assert "  项目：HD-2019-532326-001 大姚县自然能提水工程" in output
     assert "  援滇干部人才：示例干部01（党政干部）" in output
     assert list(Project.objects.values_list("code", flat=True)) == ["530828-2025-001"]
@@ -39,6 +46,7 @@ def test_remove_demo_removes_exactly_the_demo(demo, real_project):
     assert not ExchangePosting.objects.exists()
     assert not Fund.objects.exists() and not FundAllocation.objects.exists()
     assert not IndustrialPark.objects.exists() and not Village.objects.exists()
+    assert not IndustrialParkYear.objects.exists() and not Programme.objects.exists()
     assert not indicator_model("indicatorfigure").objects.exists()
     assert reference_counts() == [16, 129, 16, 87]
     assert indicator_model("indicator").objects.count() == catalogue
@@ -87,7 +95,7 @@ def test_remove_demo_keeps_what_staff_changed_or_still_use_and_says_why(demo):
         "  资金分配：2024年 宁蒗彝族自治县 上海市级财政援助 180万元 → HD-2024-530724-001："
         "95.6万元（随保留的项目 HD-2024-530724-001 宁蒗县马铃薯种薯繁育一并保留）",
     ]
-    assert "已删除演示数据64条：" in output
+    assert "已删除演示数据68条：" in output
     assert set(Project.objects.values_list("code", flat=True)) == {
         "HD-2024-530724-001",
         "530828-2025-001",
@@ -102,7 +110,7 @@ def test_remove_demo_asks_first_and_a_no_changes_nothing(demo, monkeypatch):
 
     output = remove_demo()
 
-    assert "将删除以下68条演示数据：" in output
+    assert "将删除以下72条演示数据：" in output
     assert output.strip().endswith("已取消，未做任何改动。")
     assert Project.objects.count() == 13
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from counties.models import (
@@ -11,9 +11,10 @@ from counties.models import (
 )
 from personnel.models import Cadre
 
-from .base import ZERO, money_field, year_field, year_in_range
+from .base import MONEY, ZERO, money_field, year_field, year_in_range
 from .batches import ImportBatch
 from .parks import IndustrialPark
+from .programmes import Programme
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -31,6 +32,20 @@ class ProjectQuerySet(models.QuerySet):
     def visible_to(self, scope):
         """Projects in counties inside the scope; no join."""
         return self.filter(scope.q())
+
+    def yearly_sums(self):
+        """Per year, latest first: the projects (`count`) and their Shanghai and other funds;
+        one grouped query, no join."""
+        money = models.DecimalField(**MONEY)
+        return (
+            self.order_by("-year")
+            .values("year")
+            .annotate(
+                count=Count("pk"),
+                shanghai_funds=Sum("shanghai_funds", default=ZERO, output_field=money),
+                other_funds=Sum("other_funds", default=ZERO, output_field=money),
+            )
+        )
 
 
 class Project(models.Model):
@@ -84,6 +99,17 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
         verbose_name="所属园区",
+    )
+    # PROTECT, as for the park: deleting a programme would otherwise change its projects
+    # without an entry in their audit trail; staff take the projects out of it first.
+    programme = models.ForeignKey(
+        Programme,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+        verbose_name="所属项目群",
+        help_text="同一县市区跨年度实施的一组项目，如示范村建设、核桃产业链。",
     )
     import_batch = models.ForeignKey(
         ImportBatch,
@@ -164,6 +190,15 @@ class Project(models.Model):
                 "place": self.park.county,
                 "county": self.county,
             }
+        if self.programme_id and self.county_id and self.programme.county_id != self.county_id:
+            errors["programme"] = (
+                "所选项目群不属于该县市区。%(programme)s属于%(place)s，项目在%(county)s。"
+                % {
+                    "programme": self.programme.name,
+                    "place": self.programme.county,
+                    "county": self.county,
+                }
+            )
         if errors:
             raise ValidationError(errors)
 

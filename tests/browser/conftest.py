@@ -130,10 +130,8 @@ def site_cast(county, menghai, district, indicators):
         partner_district=district,
         partner_name="临港集团",
         year_founded=2020,
-        enterprises=5,
-        investment=Decimal("1200.5"),
-        jobs=300,
     )
+    park.years.create(year=2023, enterprises=5, investment=Decimal("1200.5"), jobs=300)
     tea = make_project(
         county=county, park=park, status="building", shanghai_funds=Decimal("169.41")
     )

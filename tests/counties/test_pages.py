@@ -15,8 +15,9 @@ from tests.cast import make_cadre
 
 # Session, user, the county, one query for each of its six lists, and two for the project totals
 # (all years, and by year and category); the scorecard: the year, the county, the indicators,
-# the figures, and funds, cadres and parks counted; the institution pairings.
-PAGE_QUERIES = 22  # with the user's role and scope
+# the figures, and funds, cadres, parks' yearly records and paired villages counted; the
+# institution pairings.
+PAGE_QUERIES = 23  # with the user's role and scope
 COUNTY_LINK = re.compile(r'<a href="/counties/(\d{6})/">')
 
 

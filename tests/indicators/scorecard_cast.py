@@ -110,15 +110,21 @@ def records_fixture(cast):
         term_start=datetime.date(2019, 7, 1),
         term_end=datetime.date(2022, 12, 31),  # gone before 2023
     )
-    IndustrialPark.objects.create(
-        name="示例园区甲",
-        county=cast["lancang"],
-        year_founded=2021,
+    # Parks count by their records of the year: 甲's 2022 record does not count in 2023, nor
+    # its construction investment as 到位投资; 乙 has a 2024 record only.
+    first = IndustrialPark.objects.create(
+        name="示例园区甲", county=cast["lancang"], year_founded=2021
+    )
+    first.years.create(year=2022, enterprises=7, investment=Decimal("70"), jobs=700)
+    first.years.create(
+        year=2023,
         enterprises=3,
         investment=Decimal("500.5"),
+        construction_investment=Decimal("8000"),
         jobs=100,
     )
-    IndustrialPark.objects.create(
-        name="示例园区乙", county=cast["menghai"], year_founded=2024, enterprises=9, jobs=900
+    second = IndustrialPark.objects.create(
+        name="示例园区乙", county=cast["menghai"], year_founded=2024
     )
+    second.years.create(year=2024, enterprises=9, jobs=900)
     return cast

@@ -23,8 +23,9 @@ from .scorecard_cast import cast_fixture, figure, labour_fixture, records_fixtur
 DASHBOARD = reverse("dashboard:detail")
 EXPORT = reverse("dashboard:export")
 # Session, user and scope; the years; the ledger (counties, indicators, figures, funds,
-# cadres, parks, pairings); the projects by county and category, by year; the funds by year.
-DASHBOARD_QUERIES = 18  # with the role, the scope, the years of both pickers, the last write
+# cadres, parks' yearly records, paired villages, pairings); the projects by county and
+# category, by year; the funds by year.
+DASHBOARD_QUERIES = 19  # with the role, the scope, the years of both pickers, the last write
 
 
 def rate(response, code):

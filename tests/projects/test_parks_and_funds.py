@@ -8,7 +8,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from counties.models import County, Prefecture
-from projects.models import Fund, FundAllocation, IndustrialPark, Project
+from projects.models import Fund, FundAllocation, IndustrialPark, IndustrialParkYear, Project
 from tests.cast import make_project
 from tests.pages import html, project_codes
 
@@ -30,32 +30,26 @@ def ludian(db):
 
 @pytest.fixture
 def parks(county, ludian, district):
-    IndustrialPark.objects.create(
+    """Each park's latest yearly record is the one the list shows; 沪滇产业园 has an older one."""
+    shanghai = IndustrialPark.objects.create(
         name="澜沧沪滇产业园",
         county=county,
         partner_district=district,
         year_founded=2019,
-        enterprises=12,
-        investment=Decimal("3500.5"),
-        jobs=800,
         is_demonstration=True,
     )
-    IndustrialPark.objects.create(
-        name="澜沧茶产业园",
-        county=county,
-        year_founded=2021,
-        enterprises=5,
-        investment=Decimal("1200"),
-        jobs=150,
+    shanghai.years.create(year=2022, enterprises=99, investment=Decimal("1"), jobs=9999)
+    shanghai.years.create(
+        year=2023,
+        enterprises=12,
+        investment=Decimal("3500.5"),
+        construction_investment=Decimal("70000"),
+        jobs=800,
     )
-    IndustrialPark.objects.create(
-        name="鲁甸核桃产业园",
-        county=ludian,
-        year_founded=2020,
-        enterprises=8,
-        investment=Decimal("999.25"),
-        jobs=420,
-    )
+    tea = IndustrialPark.objects.create(name="澜沧茶产业园", county=county, year_founded=2021)
+    tea.years.create(year=2023, enterprises=5, investment=Decimal("1200"), jobs=150)
+    walnut = IndustrialPark.objects.create(name="鲁甸核桃产业园", county=ludian, year_founded=2020)
+    walnut.years.create(year=2022, enterprises=8, investment=Decimal("999.25"), jobs=420)
 
 
 def park_names(response):
@@ -84,8 +78,8 @@ def test_park_list_totals_enterprises_investment_and_jobs_of_the_matches(user_cl
 
     assertContains(
         response,
-        "共 <strong>2</strong> 个园区，入驻企业合计 <strong>17</strong> 家，"
-        "累计投资合计 <strong>4,700.50</strong> 万元，带动就业合计 <strong>950</strong> 人。",
+        "共 <strong>2</strong> 个园区；各园区最近一个年度：入驻企业合计 <strong>17</strong> 家，"
+        "企业到位投资合计 <strong>4,700.50</strong> 万元，带动就业合计 <strong>950</strong> 人。",
     )
 
 
@@ -98,7 +92,12 @@ def test_park_page_lists_the_projects_in_the_park(user_client, county):
 
     response = user_client.get(park.get_absolute_url())
 
-    assertContains(response, "入驻企业</dt><dd>5 家")
+    assertContains(
+        response,
+        '<tr><td>2023</td><td class="num">5</td><td class="num">1,200.00</td>'
+        '<td class="num">0.00</td><td class="num">150</td><td>—</td></tr>',
+        html=True,
+    )
     assert project_codes(response) == ["2023-LC-001", "2022-LC-001"]
 
 
@@ -111,11 +110,17 @@ def test_unknown_park_is_not_found(user_client):
 def test_park_list_and_page_queries_do_not_grow_with_their_rows(
     user_client, county, district, django_assert_max_num_queries
 ):
-    IndustrialPark.objects.bulk_create(
+    parks = IndustrialPark.objects.bulk_create(
         IndustrialPark(
             name=f"园区{n:03d}", county=county, partner_district=district, year_founded=2020
         )
         for n in range(250)
+    )
+    # Each park with two yearly records, whose latest the list shows.
+    IndustrialParkYear.objects.bulk_create(
+        IndustrialParkYear(park=park, year=year, enterprises=n, jobs=n)
+        for n, park in enumerate(parks)
+        for year in (2022, 2023)
     )
     park = IndustrialPark.objects.first()
 
@@ -134,8 +139,9 @@ def test_park_list_and_page_queries_do_not_grow_with_their_rows(
         )
         with django_assert_max_num_queries(LIST_QUERIES) as list_queries:
             listed = user_client.get(PARKS, {"county": "530828", "page_size": size})
-        # session, user, the role's permissions (two), scope, park, projects
-        with django_assert_max_num_queries(7) as page_queries:
+        # session, user, the role's permissions (two), scope, park, its years, its
+        # enterprises, projects, its documents and (the first time) their content type
+        with django_assert_max_num_queries(11) as page_queries:
             page = user_client.get(park.get_absolute_url())
         assert len(park_names(listed)) == size
         assert len(project_codes(page)) == size
