@@ -152,6 +152,12 @@ class PairingQuerySet(models.QuerySet):
         """Pairings with the county itself or with its whole prefecture; no join."""
         return self.filter(Q(county=county) | Q(prefecture_id=county.prefecture_id))
 
+    def visible_to(self, scope):
+        """Pairings with a county inside the scope or a prefecture it holds whole; no join.
+        The pairings themselves are reference data every reader sees on the pages; this is
+        for what hangs on one (its documents)."""
+        return self.filter(scope.q("county", "prefecture"))
+
 
 class Pairing(models.Model):
     """A Shanghai district paired with a Yunnan prefecture or county for a span of years.

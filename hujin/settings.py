@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "counties",
+    # Files attached to any record (content types); needs counties only, and every app after
+    # it may offer its records' documents.
+    "documents",
     "institutions",
     "personnel",
     "projects",
@@ -271,6 +274,11 @@ IMPORT_MAX_PROJECT_FUNDS = envint("IMPORT_MAX_PROJECT_FUNDS", 20000)
 # An import or undo through the admin waits this long (seconds) for another one to finish,
 # then says so, well inside the web server's timeout; the commands wait as long as it takes.
 IMPORT_LOCK_WAIT_SECONDS = envint("IMPORT_LOCK_WAIT_SECONDS", 20)
+
+# Files attached to records (documents/): one over DOCUMENT_MAX_UPLOAD_MB is refused before it
+# is read. Keep nginx's client_max_body_size above it (docs/deploy.md), so that a large file
+# gets hujin's message rather than nginx's 413 page.
+DOCUMENT_MAX_UPLOAD_BYTES = envint("DOCUMENT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 
 # Background work (counties/jobs.py): an import confirmed in the admin and an export too large
 # for a request are tasks in the database, run by `manage.py db_worker` (make worker; a

@@ -6,7 +6,7 @@ from counties.admin import view_on_site
 from counties.urls import job_urlpatterns
 from counties.views import PasswordChangeView
 from hujin.health import healthz
-from projects.urls import fund_urlpatterns, park_urlpatterns
+from projects.urls import fund_urlpatterns, park_urlpatterns, programme_urlpatterns
 from projects.views import HomeView
 
 admin.site.site_header = "沪滇协作项目库"
@@ -38,10 +38,12 @@ urlpatterns = [
     path("admin/r/<int:content_type_id>/<path:object_id>/", admin.site.admin_view(view_on_site)),
     path("admin/", admin.site.urls),
     path("counties/", include("counties.urls")),
+    path("documents/", include("documents.urls")),
     path("institutions/", include("institutions.urls")),
     path("personnel/", include("personnel.urls")),
     path("projects/", include("projects.urls")),
     path("parks/", include((park_urlpatterns, "parks"))),
+    path("programmes/", include((programme_urlpatterns, "programmes"))),
     path("funds/", include((fund_urlpatterns, "funds"))),
     path("dashboard/", include("indicators.urls")),
     path("jobs/", include((job_urlpatterns, "jobs"))),

@@ -4,6 +4,7 @@ from counties.admin import ScopedAdmin
 from counties.admin_filters import DropdownFilter
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
+from documents.admin import DocumentInline
 
 from .models import Institution, InstitutionPairing, institutions_seen, pairings_seen
 
@@ -46,6 +47,7 @@ class InstitutionAdmin(RegistryExport, ScopedAdmin):
 
 @admin.register(InstitutionPairing)
 class InstitutionPairingAdmin(RegistryExport, ScopedAdmin):
+    inlines = [DocumentInline]
     list_display = ["helper", "kind", "counterpart", "from_year", "to_year", "committed", "basis"]
     list_filter = ["kind", "from_year", "basis", ("helper__district", DropdownFilter)]
     list_select_related = [

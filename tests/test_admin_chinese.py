@@ -43,10 +43,12 @@ NOT_WORDS = re.compile(
     re.I,
 )
 # Names of things rather than words to translate: file formats (the export screens offer
-# "xlsx" and "csv") and encodings the import screens name, the keys Django's multiple-select
-# help names, the command line, the hash an import batch records (SHA-256), and the task
-# queue's name ("default", its configuration's).
+# "xlsx" and "csv", a 附件's types) and encodings the import screens name, the keys Django's
+# multiple-select help names, the command line, the hash an import batch records (SHA-256),
+# and the task queue's name ("default", its configuration's).
 ALLOWED_WORDS = {
+    # The file types a 附件 may be (documents.checks), as their makers name them.
+    *("PDF", "JPG", "PNG", "GIF", "WebP", "Word", "PowerPoint", "OpenDocument", "OFD"),
     "CSV",
     "csv",
     "XLSX",

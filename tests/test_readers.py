@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains
 
 from counties.models import Scope
+from documents.models import Document
 from institutions.models import Institution
-from projects.models import Fund, IndustrialPark, Project
+from projects.models import Fund, IndustrialPark, Programme, Project
 from tests.cast import make_cadre
 
 NO_ROLE = "您的账号没有浏览数据的权限（需要“查看者”角色），请联系系统管理员。"
@@ -31,14 +33,25 @@ def records(county):
     )
     cadre = make_cadre(name="示例干部01", county=county)
     park = IndustrialPark.objects.create(name="澜沧沪滇产业园", county=county, year_founded=2019)
+    programme = Programme.objects.create(county=county, name="核桃产业链")
     Fund.objects.create(source="city", year=2023, county=county, amount=Decimal("100"))
     hospital = Institution.objects.create(
         name="澜沧县第一人民医院", kind="hospital", side="yunnan", county=county
     )
+    document = Document.objects.create(
+        record=project,
+        file=ContentFile(b"%PDF-1.4\n%%EOF", name="a.pdf"),
+        original_name="a.pdf",
+        size=14,
+        media_type="application/pdf",
+        sha256="0" * 64,
+    )
     return {
         "project": project,
+        "document": document,
         "cadre": cadre,
         "park": park,
+        "programme": programme,
         "county": county,
         "institution": hospital,
     }
@@ -59,7 +72,10 @@ def pages(records):
         "personnel:export": reverse("personnel:export"),
         "parks:list": reverse("parks:list"),
         "parks:detail": reverse("parks:detail", args=[records["park"].pk]),
+        "documents:file": reverse("documents:file", args=[records["document"].pk]),
         "parks:export": reverse("parks:export"),
+        "programmes:list": reverse("programmes:list"),
+        "programmes:detail": records["programme"].get_absolute_url(),
         "funds:list": reverse("funds:list"),
         "funds:export": reverse("funds:export"),
         "dashboard:detail": reverse("dashboard:detail"),

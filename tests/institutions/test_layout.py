@@ -1,5 +1,6 @@
-"""institutions sits between counties and personnel: it imports counties only, and its
-templates load no tags of the apps that come after it."""
+"""institutions sits between counties (and documents, which attaches files to any record)
+and personnel: it imports those only, and its templates load no tags of the apps that come
+after it."""
 
 import re
 
@@ -14,9 +15,10 @@ def test_institutions_imports_no_app_that_comes_after_it():
     assert not imported_apps("institutions") & LATER
 
 
-def test_institutions_comes_right_after_counties_in_the_settings():
+def test_institutions_comes_right_after_counties_and_documents_in_the_settings():
     apps = settings.INSTALLED_APPS
-    assert apps.index("institutions") == apps.index("counties") + 1
+    assert apps.index("documents") == apps.index("counties") + 1
+    assert apps.index("institutions") == apps.index("documents") + 1
 
 
 def test_institution_templates_load_no_tags_of_the_apps_after_it():

@@ -21,8 +21,8 @@ YEARS_RULE = "年度须为1996至2100之间的整数，如2022或2022年，多�
 # Session, user, checking the prefecture and county codes asked for, count, sum of Shanghai aid,
 # the page's rows, and the prefecture and county choices.
 LIST_QUERIES = 12  # with the user's role and scope
-# Session, user, project, allocations, pairings, cadres.
-DETAIL_QUERIES = 10  # with the user's role, scope and the project's history
+# Session, user, project, allocations, pairings, cadres, documents.
+DETAIL_QUERIES = 12  # with the role, scope, content type and the project's history
 
 
 @pytest.fixture
