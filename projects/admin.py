@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 
@@ -7,10 +9,12 @@ from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
 from counties.admin_filters import ChoicesDropdownFilter, DropdownFilter
 from counties.exports import RegistryExport
 from counties.scopes import scope_of
+from documents.admin import DocumentInline
 
-from . import fund_picker
+from . import fund_picker, registry_admin
 from .forms import AllocationFormSet, ProjectAdminForm
 from .importers import RollbackRefused, exporting, import_yearly_report, rollback_batch
+from .importers.registry import REGISTRIES
 from .importers.screens import ReportImportAdmin, ReportType
 from .importers.staging import PREVIEW_HEADERS
 from .models import (
@@ -19,6 +23,8 @@ from .models import (
     HeaderAlias,
     ImportBatch,
     IndustrialPark,
+    IndustrialParkYear,
+    Programme,
     Project,
     plain,
 )
@@ -78,12 +84,12 @@ class ProjectAdmin(ReportImport, RegistryExport, ScopedAdmin):
     ]
     list_select_related = ["county"]
     search_fields = ["code", "name", "county__name"]
-    autocomplete_fields = ["county", "village", "park", "cadres"]
-    inlines = [AllocationInline]
+    autocomplete_fields = ["county", "village", "park", "programme", "cadres"]
+    inlines = [AllocationInline, DocumentInline]
     readonly_fields = ["created_at", "updated_at", "import_batch"]
     fieldsets = [
         (None, {"fields": ["code", "name", "category", "year", "status"]}),
-        ("地点", {"fields": ["county", "village", "park"]}),
+        ("地点", {"fields": ["county", "village", "park", "programme"]}),
         ("进度", {"fields": ["start_date", "end_date"]}),
         ("资金与成效", {"fields": ["shanghai_funds", "other_funds", "beneficiaries"]}),
         ("说明", {"fields": ["description", "notes", "cadres"]}),
@@ -109,6 +115,7 @@ class ProjectAdmin(ReportImport, RegistryExport, ScopedAdmin):
 
 @admin.register(Fund)
 class FundAdmin(RegistryExport, ScopedAdmin):
+    inlines = [DocumentInline]
     list_display = ["__str__", "source", "year", "county", "amount", "allocated", "remaining"]
     list_filter = [
         "source",
@@ -161,6 +168,38 @@ class FundAllocationAdmin(RegistryExport, ScopedAdmin):
     autocomplete_fields = ["fund", "project"]
 
 
+class ParkYearFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's names the field ("year"), not its label.
+        return "每个年度只能填写一条年度情况，请修改重复的年度。"
+
+
+class ParkYearInline(ScopedInline):
+    model = IndustrialParkYear
+    formset = ParkYearFormSet
+    extra = 1
+    fields = ["year", "enterprises", "investment", "construction_investment", "jobs", "note"]
+    verbose_name = "年度情况"
+    verbose_name_plural = "年度情况（指标看板按年度统计园区数、入驻企业、企业到位投资和带动就业）"
+
+    def get_queryset(self, request):
+        # The park is inside the scope (its screen is); its records are filtered all the same.
+        return super().get_queryset(request).visible_to(scope_of(request.user))
+
+
+@admin.register(IndustrialParkYear)
+class IndustrialParkYearAdmin(RegistryExport, ScopedAdmin):
+    """Every park's years in one list, for the registry's import and export; a park's own
+    years are entered on its page (ParkYearInline)."""
+
+    scope_county = "park__county"
+    list_display = ["park", "year", "enterprises", "investment", "construction_investment", "jobs"]
+    list_filter = ["year", ("park__county", DropdownFilter)]
+    list_select_related = ["park"]
+    search_fields = ["park__name"]
+    autocomplete_fields = ["park"]
+
+
 @admin.register(IndustrialPark)
 class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
     list_display = [
@@ -169,9 +208,9 @@ class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
         "partner_district",
         "partner_name",
         "year_founded",
-        "enterprises",
-        "investment",
-        "jobs",
+        "latest_year",
+        "latest_enterprises",
+        "latest_jobs",
         "is_demonstration",
     ]
     list_filter = [
@@ -183,12 +222,56 @@ class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
     ]
     list_select_related = ["county", "partner_district"]
     search_fields = ["name", "county__name", "partner_name"]
-    autocomplete_fields = ["county", "partner_district"]
+    autocomplete_fields = ["county", "partner_district", "companies"]
+    inlines = [ParkYearInline, DocumentInline]
     fieldsets = [
         (None, {"fields": ["name", "county", "year_founded", "is_demonstration"]}),
         ("上海合作方", {"fields": ["partner_district", "partner_name"]}),
-        ("成效", {"fields": ["enterprises", "investment", "jobs", "description"]}),
+        ("说明", {"fields": ["description", "companies"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_latest_year()
+
+    @admin.display(description="最近年度", ordering="latest_year")
+    def latest_year(self, obj):
+        return obj.latest_year
+
+    @admin.display(description="入驻企业（家）", ordering="enterprises")
+    def latest_enterprises(self, obj):
+        return obj.enterprises
+
+    @admin.display(description="带动就业（人）", ordering="jobs")
+    def latest_jobs(self, obj):
+        return obj.jobs
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(RegistryExport, ScopedAdmin):
+    inlines = [DocumentInline]
+    list_display = ["name", "county", "kind", "first_year", "last_year", "project_count"]
+    list_filter = [
+        "kind",
+        ("county__prefecture", DropdownFilter),
+        ("county", DropdownFilter),
+    ]
+    list_select_related = ["county"]
+    search_fields = ["name", "county__name", "county__code"]
+    autocomplete_fields = ["county"]
+    fields = ["county", "name", "kind", "first_year", "last_year", "description"]
+
+    def get_queryset(self, request):
+        # A GROUP BY drops Meta.ordering; keep autocomplete and paging stable.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(project_count=Count("projects"))
+            .order_by("county__code", "name", "pk")
+        )
+
+    @admin.display(description="项目数", ordering="project_count")
+    def project_count(self, obj):
+        return obj.project_count
 
 
 @admin.register(HeaderAlias)
@@ -251,24 +334,43 @@ class ImportBatchAdmin(admin.ModelAdmin):
         )
         return [rollback, *super().get_urls()]
 
-    def may_roll_back(self, request):
-        """Undoing an import is for administrators (the 系统管理员 role may delete projects)."""
-        return request.user.has_perm("projects.delete_project")
+    def may_roll_back(self, request, batch):
+        """Undoing an import is for those who may delete what it wrote: administrators (the
+        系统管理员 role may delete projects), a registry's by its model's delete permission."""
+        registry = REGISTRIES.get(batch.kind)
+        opts = registry.model._meta if registry else Project._meta
+        return request.user.has_perm("%s.delete_%s" % (opts.app_label, opts.model_name))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_roll_back": self.may_roll_back(request)}
+        batch = self.get_object(request, object_id)
+        undoable = batch is not None and (
+            batch.kind == ImportBatch.Kind.YEARLY_REPORT or batch.kind in REGISTRIES
+        )
+        may = undoable and self.may_roll_back(request, batch)
+        extra_context = {**(extra_context or {}), "may_roll_back": may}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def rollback_view(self, request, pk):
-        if request.method != "POST" or not self.may_roll_back(request):
+        kinds = [ImportBatch.Kind.YEARLY_REPORT, *REGISTRIES]
+        if request.method != "POST" or not any(
+            self.may_roll_back(request, ImportBatch(kind=kind)) for kind in kinds
+        ):
             raise PermissionDenied
         batch = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.may_roll_back(request, batch):
+            raise PermissionDenied
         try:
             restored, deleted = rollback_batch(batch=batch, user=request.user)
         except RollbackRefused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(
-                request, "已撤销该批导入：恢复%d个项目，删除%d个新增项目。" % (restored, deleted)
-            )
+            done = "恢复%d个项目，删除%d个新增项目"
+            if batch.kind in REGISTRIES:
+                done = "恢复%d条记录，删除%d条新增记录"
+            messages.success(request, "已撤销该批导入：%s。" % (done % (restored, deleted)))
         return redirect("admin:projects_importbatch_change", pk)
+
+
+# Last, once every app's admin is registered: each registry's admin gets its import screens
+# and its export in the import's format (projects/registry_admin.py).
+registry_admin.install(admin.site)

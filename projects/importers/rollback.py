@@ -13,6 +13,8 @@ from ..models import ImportBatch, Project
 from .running import Busy, lock
 from .staging import Audit
 
+# How a registry's batch is undone, by ImportBatch.Kind (registry.py fills it in).
+UNDO = {}
 UNDO_BUSY = "另一项导入或撤销正在进行，等待%d秒后仍未结束；本批导入未撤销，请稍后再试。"
 
 
@@ -28,6 +30,7 @@ def rollback_batch(*, batch, user):
     """Undoes an import batch: the projects it created are deleted and the projects it changed
     get their earlier values back, in one transaction, each step in the audit trail.
 
+    A registry's batch is undone by its registry (UNDO, registry.rollback_registry).
     Refuses (RollbackRefused) a batch of another report type (indicator reports cannot be
     undone yet), a batch already undone, one with projects outside the user's scope (named),
     or one whose projects anything touched later (an admin edit, another import, a fund
@@ -42,13 +45,18 @@ def rollback_batch(*, batch, user):
         except Busy:
             raise RollbackRefused(UNDO_BUSY % wait) from None
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.kind != ImportBatch.Kind.YEARLY_REPORT:
-            raise RollbackRefused(
-                "只能撤销项目年度报表的导入；%s的数据请在管理后台逐条修改。"
-                % batch.get_kind_display()
-            )
         if batch.rolled_back_at:
             raise RollbackRefused("该批导入已于%s撤销。" % timezone.localtime(batch.rolled_back_at))
+        if batch.kind in UNDO:
+            counts = UNDO[batch.kind](batch, user)
+            batch.rolled_back_at, batch.rolled_back_by = timezone.now(), user
+            batch.save(update_fields=["rolled_back_at", "rolled_back_by"])
+            return counts
+        if batch.kind != ImportBatch.Kind.YEARLY_REPORT:
+            raise RollbackRefused(
+                "只能撤销项目年度报表和各名册的导入；%s的数据请在管理后台逐条修改。"
+                % batch.get_kind_display()
+            )
         entries = list(
             AuditEntry.objects.filter(import_batch_id=batch.pk, content_type=content_type)
         )

@@ -26,6 +26,7 @@ PAGES = [
     "/admin/projects/project/add/",
     "/admin/auth/user/add/",
     "/admin/projects/project/import/",
+    "/admin/personnel/cadre/import/",
 ]
 
 

@@ -257,7 +257,8 @@ def test_an_indicator_batch_cannot_be_undone(cast, admin_user):
         rollback_batch(batch=batch, user=admin_user)
 
     assert (
-        str(refusal.value) == "只能撤销项目年度报表的导入；协作指标报表的数据请在管理后台逐条修改。"
+        str(refusal.value)
+        == "只能撤销项目年度报表和各名册的导入；协作指标报表的数据请在管理后台逐条修改。"
     )
     assert IndicatorFigure.objects.count() == 4
 

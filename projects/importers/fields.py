@@ -1,0 +1,243 @@
+"""A registry's column from its model field (field_column): the cell read by the field's
+kind (a place by any name offices write, a related record by its name or code, a choice by its
+Chinese label, yes or no, an amount in 万元, a count, a year, a date) and written back by the
+export as the import reads it."""
+
+from django.db import models
+
+from counties.models import County, Prefecture, ShanghaiDistrict
+
+from .columns import ReportColumn
+from .parsing import SHORT_CHARS, canonical, quoted
+from .rows import no_nul, parse_date, parse_money, parse_year, parsed, required_text
+from .values import read_count
+
+YES = {"是", "√", "✓", "y", "yes", "true", "1", "有"}
+NO = {"否", "×", "✗", "n", "no", "false", "0", "无"}
+
+
+# Reading a cell by its field ----------------------------------------------------------
+
+
+class Lookups:
+    """The related records a registry's cells name, each model loaded once, by every name
+    and code it is written by (canonical text)."""
+
+    def __init__(self, places):
+        self.places = places
+        self.loaded = {}
+
+    def table(self, model, names):
+        if model not in self.loaded:
+            table = {}
+            for obj in model._default_manager.all():
+                for name in names(obj):
+                    if name not in (None, ""):
+                        table.setdefault(canonical(str(name)), []).append(obj)
+            self.loaded[model] = table
+        return self.loaded[model]
+
+    def find(self, model, value, names, what):
+        if len(value) > SHORT_CHARS * 4:
+            raise ValueError("未知的%s“%s”" % (what, quoted(value)))
+        found = self.table(model, names).get(canonical(value), [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValueError("有多个%s名为“%s”，请填写代码" % (what, quoted(value)))
+        raise ValueError("未知的%s“%s”（请先在管理后台登记）" % (what, quoted(value)))
+
+
+def record_names(obj):
+    """What a related record is written by in a cell: its code, name, number, official name,
+    credit code, as the model has them."""
+    return [getattr(obj, name, None) for name in ("code", "name", "number", "credit_code")]
+
+
+def district_names(district):
+    return [district.code, district.name, district.name.removesuffix("区")]
+
+
+def parse_related(field):
+    """The parse function of a foreign key's cell."""
+    model = field.related_model
+    what = str(model._meta.verbose_name)
+
+    def parse(reader, raw, value, values):
+        if model is County:
+            prefecture = values.get("prefecture") or values.get("partner_prefecture")
+            return reader.places.county(value, prefecture, reader)
+        if model is Prefecture:
+            return reader.places.prefecture(value, reader)
+        if model._meta.label_lower == "counties.village":
+            return parse_village(reader, value, values)
+        if model is ShanghaiDistrict:
+            return reader.lookups.find(model, value, district_names, what)
+        number = value.removeprefix("第").removesuffix("批")
+        if model._meta.label_lower == "personnel.batch" and number.isdigit():
+            value = number
+        return reader.lookups.find(model, value, record_names, what)
+
+    return parse
+
+
+def parse_village(reader, value, values):
+    """A village of the row's county, by its name or 乡镇 + name."""
+    county = values.get("county") or values.get("partner_county")
+    if county is None:
+        raise ValueError("须同时填写村所在的县市区")
+    from counties.models import Village
+
+    table = reader.villages.get(county.pk)
+    if table is None:
+        table = reader.villages[county.pk] = {}
+        for village in Village.objects.filter(county=county).select_related("county"):
+            for name in {village.name, village.township + village.name}:
+                table.setdefault(canonical(name), []).append(village)
+    found = table.get(canonical(value).replace(" ", ""), [])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValueError("%s有多个“%s”，请写明乡镇" % (county.name, quoted(value)))
+    raise ValueError("“%s”不是%s已登记的村" % (quoted(value), county.name))
+
+
+def parse_choice(choices):
+    """A choice by its Chinese label or its code."""
+    by_text = {}
+    for code, label in choices:
+        by_text[canonical(str(label))] = code
+        by_text[canonical(str(code)).lower()] = code
+    listed = "、".join(str(label) for _, label in choices)
+
+    def parse(reader, raw, value, values):
+        found = by_text.get(canonical(value)) or by_text.get(canonical(value).lower())
+        if found is None:
+            raise ValueError("“%s”不是可选的值（可填：%s）" % (quoted(value), listed))
+        return found
+
+    return parse
+
+
+def parse_bool(reader, raw, value, values):
+    if raw is True or raw is False:
+        return raw
+    written = canonical(value).lower()
+    if written in YES:
+        return True
+    if written in NO:
+        return False
+    raise ValueError("应填写“是”或“否”：“%s”" % quoted(value))
+
+
+def parse_count_in(unit):
+    def parse(reader, raw, value, values):
+        return parsed(reader, read_count(raw, value, unit=reader.unit_here or unit))
+
+    return parse
+
+
+def parse_text(max_length):
+    def parse(reader, raw, value, values):
+        return required_text(value, max_length) if max_length else no_nul(value)
+
+    return parse
+
+
+def is_year(model_field):
+    return model_field.name.endswith("year") or str(model_field.verbose_name).endswith("年度")
+
+
+def exported(model_field):
+    """A record's cell of a field, as the import reads it back."""
+    name = model_field.name
+    if model_field.is_relation:
+        model = model_field.related_model
+
+        def related(record):
+            obj = getattr(record, name)
+            if obj is None:
+                return None
+            if model._meta.label_lower == "personnel.batch":
+                return obj.number
+            if model._meta.label_lower == "projects.project":
+                return obj.code
+            return obj.name
+
+        return related
+    if model_field.choices:
+        return lambda record: getattr(record, "get_%s_display" % name)() or None
+    if isinstance(model_field, models.BooleanField):
+        return lambda record: "是" if getattr(record, name) else "否"
+    return lambda record: getattr(record, name)
+
+
+def field_column(
+    model, name, header=None, *, key=None, required=None, aliases=(), rule="", width=None
+):
+    """The column writing `model`'s field `name`, read by the field's kind; headed by its
+    verbose_name (with its unit) unless `header` is given; required where the field is.
+    Its key (the English header too) is the field's name unless `key` is given: at most 20
+    characters, as a staff-added header (HeaderAlias) names it."""
+    model_field = model._meta.get_field(name)
+    header = header or str(model_field.verbose_name)
+    blank_ok = model_field.blank or model_field.null or model_field.has_default()
+    unit = None
+    staging = None
+    if model_field.is_relation:
+        parse = parse_related(model_field)
+    elif model_field.choices:
+        parse = parse_choice(model_field.flatchoices)
+    elif isinstance(model_field, models.BooleanField):
+        parse = parse_bool
+    elif isinstance(model_field, models.DecimalField):
+        parse, unit = parse_money, "万元"
+        header = header if "万元" in header else "%s（万元）" % header
+    elif isinstance(model_field, models.DateField):
+        parse, staging = parse_date, "date"
+    elif isinstance(model_field, models.IntegerField):
+        if is_year(model_field):
+            parse, staging = parse_year, "integer"
+        else:
+            unit = header_unit_of(header) or "人"
+            parse = parse_count_in(unit)
+    else:
+        parse = parse_text(getattr(model_field, "max_length", None))
+    return ReportColumn(
+        key or name,
+        header,
+        parse,
+        required=(not blank_ok) if required is None else required,
+        aliases=tuple(aliases),
+        field=name,
+        staging=staging,
+        clearable=model_field.null or (model_field.blank and not model_field.is_relation),
+        unit=unit,
+        export=exported(model_field),
+        rule=rule or default_rule(model_field),
+        width=width or (26 if model_field.is_relation else 14),
+        text_format=name.endswith("code"),
+    )
+
+
+def header_unit_of(header):
+    for left, right in (("（", "）"), ("(", ")")):
+        if header.endswith(right) and left in header:
+            return header[header.rindex(left) + 1 : -1]
+    return None
+
+
+def default_rule(model_field):
+    if model_field.is_relation:
+        return "已登记的%s的名称或代码" % model_field.related_model._meta.verbose_name
+    if model_field.choices:
+        return "可填：%s" % "、".join(str(label) for _, label in model_field.flatchoices)
+    if isinstance(model_field, models.BooleanField):
+        return "是或否"
+    if isinstance(model_field, models.DecimalField):
+        return "不小于0的数，单位万元"
+    if isinstance(model_field, models.DateField):
+        return "日期，如2023-03-01或2023年3月1日"
+    if isinstance(model_field, models.IntegerField):
+        return "1996年至次年之间的年份" if is_year(model_field) else "不小于0的整数"
+    return str(model_field.help_text or "")
