@@ -15,6 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from counties.models import County, Village
 from indicators.models import Indicator, IndicatorFigure
 from personnel.models import Cadre
+from projects.importers.registries import ALL
 from projects.models import Fund, FundAllocation, IndustrialPark, Project
 from tests.admin_export_cast import (  # noqa: F401
     FORMATS,
@@ -26,7 +27,6 @@ from tests.admin_export_cast import (  # noqa: F401
     registry_fixture,
     table,
 )
-from projects.importers.registries import ALL
 from tests.cast import make_cadre, make_project
 
 IMPORTED = {registry.model: registry for registry in ALL}
