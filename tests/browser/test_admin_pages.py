@@ -20,6 +20,8 @@ PASSWORD = "后台测试-密码-2023"
 # encodings and command line (python manage.py import_yearly_report).
 NAMES = ["Control", "Mac", "Command", "Excel", "WPS", "UTF", "BOM", "GBK"]
 NAMES += ["python", "manage", "import", "yearly", "report"]
+# The file types a 附件 may be (documents.checks), as their makers name them.
+NAMES += ["PDF", "JPG", "PNG", "GIF", "WebP", "Word", "PowerPoint", "OpenDocument", "OFD"]
 PAGES = [
     "/admin/",
     "/admin/projects/project/",

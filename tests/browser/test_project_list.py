@@ -85,7 +85,7 @@ def test_reader_filters_projects_opens_one_and_downloads_the_csv(page, reader, l
     expect(page.get_by_role("heading", name="登录")).to_be_visible()
     log_in("reader", PASSWORD)
     expect(page).to_have_url(re.compile(r"/$"))
-    page.get_by_role("navigation", name="栏目").get_by_role("link", name="项目").click()
+    page.get_by_role("navigation", name="栏目").get_by_role("link", name="项目", exact=True).click()
     expect(page).to_have_url(re.compile(r"/projects/$"))
     expect(table_codes(page)).to_have_count(7)
 
