@@ -696,3 +696,37 @@ def test_each_registrys_import_is_undone(admin_client, admin_user, registry_cast
     assert entries.filter(action=AuditEntry.Action.CREATE).count() == count
     assert entries.filter(action=AuditEntry.Action.DELETE).count() == count
     registry.model.objects.bulk_create(originals)  # what the cast's other records point at
+
+
+def refused_cell(registry, column):
+    """A cell the column cannot read: a name of nothing registered, a word that is no number,
+    date or choice, or text longer than the field holds. None for free text of any length."""
+    model_field = registry.model._meta.get_field(column.field or "pk") if column.field else None
+    max_length = getattr(model_field, "max_length", None) if model_field else 100
+    plain_text = (
+        model_field is not None
+        and not model_field.is_relation
+        and not model_field.choices
+        and type(model_field).__name__ in ("CharField", "TextField")
+    )
+    if plain_text or (column.field is None and column.key in ("fund_donor", "fund_document")):
+        return "长" * (max_length + 1) if max_length else None
+    return "无此值甲乙丙"
+
+
+@pytest.mark.parametrize("registry", ALL, ids=[r.kind for r in ALL])
+def test_a_bad_file_of_each_registry_names_every_cell_and_writes_nothing(registry_cast, registry):
+    cells, expected = [], []
+    for column in registry.columns:
+        cell = refused_cell(registry, column)
+        cells.append(cell or "")
+        if cell is not None:
+            expected.append(column.header)
+    before = registry.model.objects.count()
+
+    errors = errors_of(registry, csv_file("坏文件.csv", registry.headers, cells))
+
+    named = {line.split("：", 1)[0] for line in errors}
+    assert {"第2行 %s" % header for header in expected} <= named, errors
+    assert registry.model.objects.count() == before
+    assert not ImportBatch.objects.exists()
