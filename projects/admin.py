@@ -334,10 +334,10 @@ class ImportBatchAdmin(admin.ModelAdmin):
         )
         return [rollback, *super().get_urls()]
 
-    def may_roll_back(self, request, batch):
+    def may_roll_back(self, request, kind):
         """Undoing an import is for those who may delete what it wrote: administrators (the
         系统管理员 role may delete projects), a registry's by its model's delete permission."""
-        registry = REGISTRIES.get(batch.kind)
+        registry = REGISTRIES.get(kind)
         opts = registry.model._meta if registry else Project._meta
         return request.user.has_perm("%s.delete_%s" % (opts.app_label, opts.model_name))
 
@@ -346,18 +346,16 @@ class ImportBatchAdmin(admin.ModelAdmin):
         undoable = batch is not None and (
             batch.kind == ImportBatch.Kind.YEARLY_REPORT or batch.kind in REGISTRIES
         )
-        may = undoable and self.may_roll_back(request, batch)
+        may = undoable and self.may_roll_back(request, batch.kind)
         extra_context = {**(extra_context or {}), "may_roll_back": may}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def rollback_view(self, request, pk):
         kinds = [ImportBatch.Kind.YEARLY_REPORT, *REGISTRIES]
-        if request.method != "POST" or not any(
-            self.may_roll_back(request, ImportBatch(kind=kind)) for kind in kinds
-        ):
+        if request.method != "POST" or not any(self.may_roll_back(request, k) for k in kinds):
             raise PermissionDenied
         batch = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.may_roll_back(request, batch):
+        if not self.may_roll_back(request, batch.kind):
             raise PermissionDenied
         try:
             restored, deleted = rollback_batch(batch=batch, user=request.user)

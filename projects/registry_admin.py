@@ -14,7 +14,7 @@ from import_export.fields import Field
 from counties import sheets
 from counties.exports import Cell, RegistryResource
 
-from .importers.exporting import GUIDE_COLUMNS, Line, kind_of
+from .importers.exporting import Line, guide_sheet, kind_of, sheet_columns
 from .importers.registries import ALL
 from .importers.registry import import_registry
 from .importers.reports import ReportType
@@ -27,14 +27,12 @@ TEMPLATE_ROWS = 200
 def template_xlsx(registry):
     """The registry's blank template: its columns, then a sheet of their rules."""
     workbook = sheets.new_workbook()
-    columns = [sheets.Column(c.header, kind_of(c), c.width) for c in registry.columns]
-    sheets.ReportSheet(workbook, registry.name, columns)
-    guide = sheets.ReportSheet(workbook, "填写说明", GUIDE_COLUMNS)
-    for column in registry.columns:
-        required = "必填" if column.required else "选填"
-        if column.key in registry.key:
-            required += "（用于查找已登记记录）"
-        guide.append([column.header, column.key, required, column.rule])
+    sheets.ReportSheet(workbook, registry.name, sheet_columns(registry.columns))
+    rules = [
+        column.rule + ("（用于查找已登记记录）" if column.key in registry.key else "")
+        for column in registry.columns
+    ]
+    guide = guide_sheet(workbook, registry.columns, rules)
     guide.append([])
     guide.append(["", "", "", registry.intro])
     return sheets.saved(workbook)
@@ -46,11 +44,16 @@ def template_csv(registry):
 
 def report_type(registry):
     headers = {c.key: c.header for c in registry.columns}
+    meta = registry.model._meta
     return ReportType(
         kind=registry.kind,
         name=registry.name,
         run=functools.partial(import_registry, registry),
-        preview_headers=[headers.get(key, "资金") for key in registry.preview_keys],
+        # A derived key (an allocation's fund) by its field's name.
+        preview_headers=[
+            headers.get(key) or str(meta.get_field(registry.field_of(key)).verbose_name)
+            for key in registry.preview_keys
+        ],
         template_xlsx=functools.partial(template_xlsx, registry),
         template_csv=functools.partial(template_csv, registry),
     )

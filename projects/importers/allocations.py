@@ -173,7 +173,6 @@ ALLOCATIONS = Registry(
     derived=("fund",),
     intro="每行一笔资金分配给一个项目的金额。资金按项目所在县市区的“资金年度＋资金来源”找到，"
     "同年同来源有多笔时再按出资单位、文号区分；按“项目编号＋资金”找到已登记的分配：找到则更新金额，找不到则新增。",
-    place=lambda allocation: (allocation.project.county_id, None),
     check=allocation_checks,
     check_records=allocations_together,
     export_related=("fund", "project"),

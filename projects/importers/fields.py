@@ -9,8 +9,17 @@ from counties.models import County, Prefecture, ShanghaiDistrict
 
 from .columns import ReportColumn
 from .parsing import SHORT_CHARS, canonical, quoted
-from .rows import no_nul, parse_date, parse_money, parse_year, parsed, required_text
+from .rows import (
+    no_nul,
+    parse_date,
+    parse_money,
+    parse_year,
+    parsed,
+    required_text,
+    villages_of,
+)
 from .values import read_count
+from .words import header_unit
 
 YES = {"是", "√", "✓", "y", "yes", "true", "1", "有"}
 NO = {"否", "×", "✗", "n", "no", "false", "0", "无"}
@@ -82,19 +91,14 @@ def parse_related(field):
 
 
 def parse_village(reader, value, values):
-    """A village of the row's county, by its name or 乡镇 + name."""
+    """A village of the row's county, by its name or 乡镇 + name, as the yearly report reads
+    one (rows.villages_of)."""
     county = values.get("county") or values.get("partner_county")
     if county is None:
         raise ValueError("须同时填写村所在的县市区")
-    from counties.models import Village
-
-    table = reader.villages.get(county.pk)
-    if table is None:
-        table = reader.villages[county.pk] = {}
-        for village in Village.objects.filter(county=county).select_related("county"):
-            for name in {village.name, village.township + village.name}:
-                table.setdefault(canonical(name), []).append(village)
-    found = table.get(canonical(value).replace(" ", ""), [])
+    if county.pk not in reader.villages:
+        reader.villages[county.pk] = villages_of(county)
+    found = reader.villages[county.pk].get(canonical(value).replace(" ", ""), [])
     if len(found) == 1:
         return found[0]
     if found:
@@ -199,7 +203,7 @@ def field_column(
         if is_year(model_field):
             parse, staging = parse_year, "integer"
         else:
-            unit = header_unit_of(header) or "人"
+            unit = header_unit(header)[1] or "人"
             parse = parse_count_in(unit)
     else:
         parse = parse_text(getattr(model_field, "max_length", None))
@@ -218,13 +222,6 @@ def field_column(
         width=width or (26 if model_field.is_relation else 14),
         text_format=name.endswith("code"),
     )
-
-
-def header_unit_of(header):
-    for left, right in (("（", "）"), ("(", ")")):
-        if header.endswith(right) and left in header:
-            return header[header.rindex(left) + 1 : -1]
-    return None
 
 
 def default_rule(model_field):

@@ -36,11 +36,6 @@ def columns(model, *specs):
     return made
 
 
-def prefecture_or_county(record, county="county", prefecture="prefecture"):
-    county_id = getattr(record, county + "_id")
-    return (county_id, None) if county_id else (None, getattr(record, prefecture + "_id"))
-
-
 def county_over_prefecture(reader, values, county="county", prefecture="prefecture"):
     """A row naming a county and its prefecture means the county: the prefecture cell only
     tells same-named counties apart. (column key, message) if they disagree."""
@@ -95,7 +90,6 @@ DISTRICT_PAIRINGS = Registry(
     key=("district", "prefecture", "county", "from_year"),
     intro="每行一段上海市辖区与云南州市或县市区的结对。按“上海市辖区＋结对州市＋结对县市区＋起始年度”"
     "找到已登记的结对：找到则更新（如补填终止年度），找不到则新增。填写县市区时州市只用于区分同名县。",
-    place=prefecture_or_county,
     check=pairing_checks,
     preview=("district", "county", "from_year", "to_year"),
 )
@@ -122,15 +116,9 @@ INSTITUTIONS = Registry(
     key=("name",),
     intro="每行一个机构（学校、医院、企业、社会组织、科研院所、政府单位）。按机构名称（登记的全称）"
     "找到已登记的机构：找到则更新，找不到则新增。上海的机构填所在区，云南的机构填所在县市区或州市。",
-    place=lambda record: prefecture_or_county(record),
     check=institution_checks,
     preview=("name", "kind", "side"),
 )
-
-
-def partner_place(pairing):
-    """Where a pairing's Yunnan side lies: its audit entries' place (InstitutionPairing)."""
-    return pairing.county_id, None if pairing.county_id else pairing.prefecture_id
 
 
 def institution_pairing_checks(reader, values):
@@ -186,7 +174,6 @@ INSTITUTION_PAIRINGS = Registry(
     intro="每行一段上海机构对云南一方的结对：组团式医疗、教育（机构对机构），163百万公益行动"
     "（社会组织对州市或县市区），村企结对（企业对村，填写村及其县市区）。按“上海帮扶机构＋结对一方＋"
     "起始年度”找到已登记的结对。",
-    place=partner_place,
     check=institution_pairing_checks,
     export_related=("partner_village__county",),
     preview=("kind", "helper", "partner", "partner_village", "from_year"),
@@ -224,7 +211,6 @@ CADRES = Registry(
     key=("batch", "name", "sending_unit"),
     intro="每行一名援滇干部人才。按“批次＋姓名＋上海派出单位”找到已登记的人员：找到则更新（如补填任期结束），"
     "找不到则新增；批次须已登记（管理后台“批次”）。派驻县市区时州市可填可不填。",
-    place=prefecture_or_county,
     check=cadre_checks,
     preview=("batch", "name", "kind", "county", "term_start"),
 )
@@ -316,7 +302,6 @@ PARK_YEARS = Registry(
     key=("park", "year"),
     intro="每行一个园区一年的情况：当年入驻企业、企业到位投资、园区建设投资和带动就业。"
     "按“园区名称＋年度”找到已登记的年度情况：找到则更新，找不到则新增；园区须已登记。看板的园区指标按这些记录统计。",
-    place=lambda park_year: (park_year.park.county_id, None),
     export_related=("park",),
     preview=("park", "year", "enterprises", "jobs"),
 )

@@ -23,7 +23,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from counties.audit import audit_value
-from counties.models import AuditEntry
+from counties.models import AuditEntry, audit_place
 from counties.scopes import scope_of
 
 from ..models import HeaderAlias, ImportBatch
@@ -52,18 +52,14 @@ OUTSIDE = "不在您的数据范围内"
 # The registry -----------------------------------------------------------------------
 
 
-def county_place(record):
-    """(county id, prefecture id) where a record with a county lies."""
-    return record.county_id, None
-
-
 @dataclass(frozen=True)
 class Registry:
     """A registry the admin imports and exports: see the module docstring.
 
     `key`: the value keys that find the stored record (its natural key), each a column's
     key or one of `derived`; `place(record)`: (county id, prefecture id) where it lies for
-    the scope (neither: it may be imported only with a province-wide scope);
+    the scope, by default where its audit entries go (counties.models.audit_place); neither:
+    it may be imported only with a province-wide scope;
     `check(reader, values)`: yields (column key, message) for what is wrong across the
     row's cells, and may set the `derived` fields' values (a fund found from its year,
     source and donor cells); `export_related`: what the export selects besides.
@@ -75,7 +71,7 @@ class Registry:
     columns: list
     key: tuple
     intro: str
-    place: Callable = county_place
+    place: Callable = audit_place
     check: Callable | None = None
     export_related: tuple = ()
     preview: tuple = ()  # the value keys the preview shows; the key's by default

@@ -10,7 +10,7 @@ from counties.audit import read_value, references
 from counties.models import AuditEntry
 from counties.scopes import scope_of
 
-from .rollback import RollbackRefused
+from .rollback import RollbackRefused, undoing
 
 BULK_SIZE = 1000
 
@@ -87,22 +87,5 @@ def rollback_registry(registry, batch, user):
             "本批导入新增的记录已被其他记录使用（%s），无法撤销。" % "、".join(used), used
         ) from None
     now = timezone.now()
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            at=now,
-            user=user,
-            channel=AuditEntry.Channel.ROLLBACK,
-            action=AuditEntry.Action.DELETE
-            if entry.action == AuditEntry.Action.CREATE
-            else AuditEntry.Action.CHANGE,
-            content_type=content_type,
-            object_id=entry.object_id,
-            object_repr=entry.object_repr,
-            changes={name: [new, old] for name, (old, new) in entry.changes.items()},
-            import_batch_id=batch.pk,
-            county_id=entry.county_id,
-            prefecture_id=entry.prefecture_id,
-        )
-        for entry in entries
-    )
+    AuditEntry.objects.bulk_create(undoing(entry, user, now) for entry in entries)
     return len(restored), len(created)

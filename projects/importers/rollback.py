@@ -99,26 +99,36 @@ def rollback_batch(*, batch, user):
         Project.objects.bulk_update(restored.values(), [*RESTORED, "updated_at"], batch_size=2000)
         Project.objects.filter(pk__in=created).delete()
         AuditEntry.objects.bulk_create(
-            AuditEntry(
-                at=now,
-                user=user,
-                channel=AuditEntry.Channel.ROLLBACK,
-                action=AuditEntry.Action.DELETE
-                if entry.action == AuditEntry.Action.CREATE
-                else AuditEntry.Action.CHANGE,
-                content_type=content_type,
-                object_id=entry.object_id,
-                object_repr=entry.object_repr,
-                changes={name: [new, old] for name, (old, new) in entry.changes.items()},
-                import_batch_id=batch.pk,
-                # Where the project is after the undo; a deleted one, where it was.
-                county_id=restored[entry.pk].county_id if entry.pk in restored else entry.county_id,
+            # Where the project is after the undo; a deleted one, where it was.
+            undoing(
+                entry, user, now, restored[entry.pk].county_id if entry.pk in restored else None
             )
             for entry in entries
         )
         batch.rolled_back_at, batch.rolled_back_by = now, user
         batch.save(update_fields=["rolled_back_at", "rolled_back_by"])
     return len(restored), len(created)
+
+
+def undoing(entry, user, now, county_id=None):
+    """The audit entry of undoing one of a batch's entries: the record it created deleted, or
+    the record it changed changed back; filed where the record is after the undo (`county_id`,
+    by default where the entry was)."""
+    return AuditEntry(
+        at=now,
+        user=user,
+        channel=AuditEntry.Channel.ROLLBACK,
+        action=AuditEntry.Action.DELETE
+        if entry.action == AuditEntry.Action.CREATE
+        else AuditEntry.Action.CHANGE,
+        content_type_id=entry.content_type_id,
+        object_id=entry.object_id,
+        object_repr=entry.object_repr,
+        changes={name: [new, old] for name, (old, new) in entry.changes.items()},
+        import_batch_id=entry.import_batch_id,
+        county_id=county_id or entry.county_id,
+        prefecture_id=None if county_id else entry.prefecture_id,
+    )
 
 
 RESTORED = [*Audit.FIELDS, "county", "import_batch"]
