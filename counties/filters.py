@@ -8,7 +8,7 @@ the others take one, and refuse two (FilterForm).
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -270,7 +270,8 @@ class SortFilter(django_filters.OrderingFilter):
     """The clickable column headers (`o=year`, `o=-year`).
 
     Rows that tie on the chosen column are ordered by primary key, so that no row shows on
-    two pages and none is skipped.
+    two pages and none is skipped. Rows without a value come last in either direction, on
+    every database (PostgreSQL would put them first when descending, SQLite when ascending).
     """
 
     descending_fmt = "%s（降序）"
@@ -284,7 +285,14 @@ class SortFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.order_by(*(self.get_ordering_value(param) for param in value if param), "pk")
+        return qs.order_by(*(self.blanks_last(param) for param in value if param), "pk")
+
+    def blanks_last(self, param):
+        ordering = self.get_ordering_value(param)
+        column = F(ordering.lstrip("-"))
+        if ordering.startswith("-"):
+            return column.desc(nulls_last=True)
+        return column.asc(nulls_last=True)
 
 
 class CountyFilter(PlaceFilterSet):

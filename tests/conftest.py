@@ -62,6 +62,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create and log in thousands of users; production's deliberately slow hash
+    (PBKDF2, a quarter of a second each) would make the suite slow and test nothing more.
+    tests/test_security.py checks that production keeps it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with nothing cached: the dashboard keeps its sums per last audit
     entry, and a rolled-back test's ids come again in the next."""
