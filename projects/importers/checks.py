@@ -7,8 +7,10 @@ from django.db import connection
 
 from ..models import SHANGHAI_SOURCES, plain
 from .columns import cell_line
-from .rows import OUTSIDE_SCOPE
-from .staging import as_decimal, new_value, tables
+from .rows import COLUMNS, OUTSIDE_SCOPE
+from .staging import IN_COUNTY, as_decimal, new_value, tables
+
+COLUMN_HEADERS = {column.field: column.header for column in COLUMNS}
 
 # A county's stored projects are a yardstick once it has this many.
 YARDSTICK_PROJECTS = 5
@@ -161,14 +163,18 @@ class StagedChecks:
         self.refuse(sql, list(SHANGHAI_SOURCES), line)
 
     def links(self):
-        """Refuses rows that would move a project to another county while it has a park,
-        village, cadre or fund allocation that does not serve the new one (see
-        Project.clean): the report does not carry those, so they would be left behind."""
+        """Refuses rows that would move a project to another county while it keeps a park,
+        village, programme, cadre or fund allocation that does not serve the new one (see
+        Project.clean): the report carries the village and programme (a row may name the
+        new county's), not the others, which would be left behind."""
         links = {
             "所属园区": "EXISTS (SELECT 1 FROM {park} k WHERE k.id = p.park_id"
             " AND k.county_id <> t.county_id)",
-            "村": "EXISTS (SELECT 1 FROM {village} v WHERE v.id = p.village_id"
-            " AND v.county_id <> t.county_id)",
+            **{
+                COLUMN_HEADERS[field]: "EXISTS (SELECT 1 FROM {%s} r WHERE r.id = %s"
+                " AND r.county_id <> t.county_id)" % (record.table, new_value(field))
+                for field, record in IN_COUNTY.items()
+            },
             "负责干部": "EXISTS (SELECT 1 FROM {project_cadres} pc"
             " JOIN {cadre} d ON d.id = pc.cadre_id WHERE pc.project_id = p.id"
             " AND NOT ((d.county_id IS NOT NULL AND d.county_id = t.county_id)"

@@ -6,12 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from counties.audit import read_value, references
-from counties.models import AuditEntry, Village
+from counties.models import AuditEntry
 from counties.scopes import scope_of
 
 from ..models import ImportBatch, Project
 from .running import Busy, lock
-from .staging import Audit
+from .staging import IN_COUNTY, Audit
 
 # How a registry's batch is undone, by ImportBatch.Kind (registry.py fills it in).
 UNDO = {}
@@ -147,22 +147,28 @@ def unrecorded(entries):
 
 
 class Earlier:
-    """The records the change entries name as their projects' earlier county and village,
-    read through the audit trail's format (counties/audit.py): two queries."""
+    """The records the change entries name as their projects' earlier county, village and
+    programme, read through the audit trail's format (counties/audit.py): one query each."""
 
     def __init__(self, entries):
-        county, village = Project._meta.get_field("county"), Project._meta.get_field("village")
+        county = Project._meta.get_field("county")
         named = [entry.changes["county"][0] for entry in entries]
         self.counties = references(county, named)
-        villages = [entry.changes.get("village", [None])[0] for entry in entries]
-        candidates = Village.objects.filter(county__in=self.counties.values())
-        self.villages = references(village, villages, candidates.select_related("county"))
+        self.in_county = {}
+        for name, record in IN_COUNTY.items():
+            field = Project._meta.get_field(name)
+            values = [entry.changes.get(field.name, [None])[0] for entry in entries]
+            candidates = record.model.objects.filter(county__in=self.counties.values())
+            found = references(field, values, candidates.select_related("county"))
+            self.in_county[name] = (found, field.verbose_name)
 
     def county(self, name):
         return self.found(self.counties, name, "县市区")
 
-    def village(self, name):
-        return None if name is None else self.found(self.villages, name, "村")
+    def record(self, field, name):
+        """The id of the village or programme (`field`) an entry names, or None."""
+        records, kind = self.in_county[field]
+        return None if name is None else self.found(records, name, kind)
 
     @staticmethod
     def found(records, name, kind):
@@ -175,14 +181,14 @@ class Earlier:
 
 def restore(entry, earlier, kept):
     """The project of a change entry, with the values it had before the import; `earlier`
-    finds its county and village, `kept` holds what unrecorded() found."""
+    finds its county, village and programme, `kept` holds what unrecorded() found."""
     project = Project(pk=int(entry.object_id))
     for name in Audit.FIELDS:
         field, key = Project._meta.get_field(name), Audit.KEYS[name]
         if key not in entry.changes:
             setattr(project, name, kept[project.pk][name])
-        elif name == "village_id":
-            project.village_id = earlier.village(entry.changes[key][0])
+        elif name in IN_COUNTY:
+            setattr(project, name, earlier.record(name, entry.changes[key][0]))
         else:
             setattr(project, name, read_value(field, entry.changes[key][0]))
     project.county_id = earlier.county(entry.changes["county"][0])

@@ -8,7 +8,7 @@ from counties.models import FIRST_YEAR, County, Village
 from counties.places import PlaceNames
 from counties.scopes import scope_of
 
-from ..models import MONEY, ImportBatch, Project
+from ..models import MONEY, ImportBatch, Programme, Project
 from ..models.aliases import register
 from .columns import ColumnReader, HeaderNames, ReportColumn, cell_line
 from .parsing import SHORT_CHARS, canonical, parse_decimal, quoted
@@ -175,6 +175,28 @@ def villages_of(county):
         for name in {village.name, village.township + village.name}:
             names.setdefault(name, []).append(village)
     return names
+
+
+def parse_programme(reader, raw, value, values):
+    """A programme (项目群) of the row's county, by its name."""
+    county = values.get("county")
+    if county is None:
+        return None  # the row is refused for its county already
+    if county.pk not in reader.programmes:
+        reader.programmes[county.pk] = programmes_of(county)
+    found = reader.programmes[county.pk].get(canonical(value).replace(" ", ""))
+    if found is not None:
+        return found
+    raise ValueError(
+        "“%s”不是%s已登记的项目群（请先在管理后台登记，或导入项目群名录）"
+        % (quoted(value), county.name)
+    )
+
+
+def programmes_of(county):
+    """{name without spaces: id} of a county's programmes: one query per county."""
+    programmes = Programme.objects.filter(county=county).values_list("name", "pk")
+    return {canonical(name).replace(" ", ""): pk for name, pk in programmes}
 
 
 def display(project, name):
@@ -367,6 +389,18 @@ COLUMNS = [
         rule="选填；本县市区已登记的村名，同名的村写作“乡镇+村名”",
         width=14,
     ),
+    ReportColumn(
+        "programme",
+        "项目群",
+        parse_programme,
+        aliases=("所属项目群", "项目群名称"),
+        field="programme_id",
+        staging="bigint",
+        clearable=True,
+        export=lambda p: p.programme.name if p.programme_id else None,
+        rule="选填；本县市区已登记的项目群名称（如某村乡村振兴示范村建设）",
+        width=24,
+    ),
 ]
 register(ImportBatch.Kind.YEARLY_REPORT, COLUMNS, HeaderNames(COLUMNS))
 
@@ -382,6 +416,7 @@ class RowReader(ColumnReader):
         super().__init__(COLUMNS, table, today=today)
         self.places = places or Places()
         self.villages = {}  # {county id: {name: [villages]}}, as rows need them
+        self.programmes = {}  # {county id: {name: id}}, likewise
         self.words = words or {"category": CATEGORY_WORDS, "status": STATUS_WORDS}
 
     def read(self, row_number, cells):

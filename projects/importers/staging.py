@@ -15,7 +15,7 @@ from django.utils import timezone
 from counties.models import AuditEntry, County, Village
 from personnel.models import Cadre
 
-from ..models import Fund, FundAllocation, ImportBatch, IndustrialPark, Project, plain
+from ..models import Fund, FundAllocation, ImportBatch, IndustrialPark, Programme, Project, plain
 from .rows import COLUMNS
 from .running import PREVIEW_ROWS, audit_channel, new_batch
 
@@ -28,6 +28,7 @@ def tables():
         "project": Project._meta.db_table,
         "county": County._meta.db_table,
         "village": Village._meta.db_table,
+        "programme": Programme._meta.db_table,
         "park": IndustrialPark._meta.db_table,
         "allocation": FundAllocation._meta.db_table,
         "fund": Fund._meta.db_table,
@@ -86,16 +87,43 @@ def inserted_value(field):
 OPTIONAL_BY_FIELD = {column.field: column for column in OPTIONAL}
 
 
-# The preview shows names, not ids: the county and village, new (n…) and stored (o…).
+class InCounty:
+    """A record of the project's own county that the report names (its village, its
+    programme): how the preview names it, how the audit trail names it (its __str__, over
+    the record r and r's county rc), and the model the undo finds it in."""
+
+    def __init__(self, table, model, shown, audited):
+        self.table, self.model, self.shown, self.audited = table, model, shown, audited
+
+    def name_sql(self, how, id_sql):
+        """SQL: the name of the record with id `id_sql` (NULL for none)."""
+        return (
+            "(SELECT %s FROM {%s} r JOIN {county} rc ON rc.id = r.county_id WHERE r.id = %s)"
+            % (how, self.table, id_sql)
+        ).format(**tables())
+
+
+IN_COUNTY = {
+    "village_id": InCounty(
+        "village", Village, "r.township || r.name", "rc.name || r.township || r.name"
+    ),
+    "programme_id": InCounty("programme", Programme, "r.name", "rc.name || ' ' || r.name"),
+}
+
+# The preview shows names, not ids: the county, village and programme, new (n…) and
+# stored (o…).
 NAME_JOINS = (
-    " LEFT JOIN {county} nc ON nc.id = t.county_id"
-    " LEFT JOIN {county} oc ON oc.id = p.county_id"
-    " LEFT JOIN {village} nv ON nv.id = {new_village}"
-    " LEFT JOIN {village} ov ON ov.id = p.village_id"
+    " LEFT JOIN {county} nc ON nc.id = t.county_id LEFT JOIN {county} oc ON oc.id = p.county_id"
 )
 SHOWN = {
     "county_id": ("nc.name", "oc.name"),
-    "village_id": ("nv.township || nv.name", "ov.township || ov.name"),
+    **{
+        field: (
+            record.name_sql(record.shown, new_value(field)),
+            record.name_sql(record.shown, "p.%s" % field),
+        )
+        for field, record in IN_COUNTY.items()
+    },
 }
 CHOICES = {"category": dict(Project.Category.choices), "status": dict(Project.Status.choices)}
 PREVIEW_HEADERS = [column.header for column in COLUMNS if column.field]
@@ -203,7 +231,7 @@ class Staging:
             created, changed = cursor.fetchone()
             # Every written column, its new value beside the stored one (for updates).
             shown = ", ".join("%s, %s" % shown_sql(c) for c in WRITTEN)
-            names = NAME_JOINS.format(new_village=new_value("village_id"), **tables())
+            names = NAME_JOINS.format(**tables())
             cursor.execute(
                 "SELECT t.sheet_index, t.row_number, CASE WHEN p.id IS NULL THEN 1 ELSE 0 END,"
                 " %s "
@@ -279,15 +307,14 @@ class Audit:
 
     def value(self, field, sql):
         """SQL: a field's value as the audit trail writes it — an amount as text without
-        trailing zeros (audit.plain), a village as the admin names it (Village.__str__)."""
+        trailing zeros (audit.plain), a village or programme as the admin names it (its
+        __str__)."""
         if STAGING_TYPES[field] == "numeric":
             # PostgreSQL keeps the column's four decimals; SQLite stores 120.5 as a number.
             return "CAST(%s(%s) AS TEXT)" % ("trim_scale" if self.postgres else "", sql)
-        if field == "village_id":
-            return (
-                "(SELECT vc.name || v.township || v.name FROM {village} v"
-                " JOIN {county} vc ON vc.id = v.county_id WHERE v.id = %s)"
-            ).format(**tables()) % sql
+        if field in IN_COUNTY:
+            record = IN_COUNTY[field]
+            return record.name_sql(record.audited, sql)
         return sql
 
     def pairs(self, old, new):

@@ -26,8 +26,8 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(year=year)
 
     def with_place(self):
-        """Joins county, prefecture and village for display."""
-        return self.select_related("county__prefecture", "village")
+        """Joins county, prefecture, village and programme for display."""
+        return self.select_related("county__prefecture", "village", "programme")
 
     def visible_to(self, scope):
         """Projects in counties inside the scope; no join."""

@@ -45,7 +45,7 @@ def project(county):
 def test_the_export_keeps_the_imports_header_in_the_first_row(user_client, project):
     sheet = workbook_of(user_client.get(XLSX)).worksheets[0]
 
-    assert row(sheet, 1) == [*HEADERS, "村"]
+    assert row(sheet, 1) == [*HEADERS, "村", "项目群"]
     assert row(sheet, 2)[0] == "530828202300100001"
     assert sheet.max_row == 2  # no title, no 合计 row: it is the import's format
 
@@ -90,7 +90,7 @@ def test_the_template_is_laid_out_as_the_export_with_its_guide_and_county_sheets
 
     sheet = workbook["项目年度报表"]
     assert_laid_out_as_a_report(sheet, orientation="landscape")
-    assert row(sheet, 1) == [*HEADERS, "村"]
+    assert row(sheet, 1) == [*HEADERS, "村", "项目群"]
     assert sheet["A2"].number_format == sheet["A1001"].number_format == "@"
     guide = workbook["填写说明"]
     assert_laid_out_as_a_report(guide)

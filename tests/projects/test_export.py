@@ -117,7 +117,7 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
     assert ".csv" in response["Content-Disposition"]
     assert content.startswith(b"\xef\xbb\xbf")
     records = csv_records(content)
-    assert records[0] == [*HEADERS, "村"]
+    assert records[0] == [*HEADERS, "村", "项目群"]
     # A reader sees the export is whole: it ends saying how many projects it holds.
     assert records[-1] == ["（导出完毕：共%d个项目）" % (len(records) - 2)]
     by_code = {record[0]: record for record in records[1:-1]}
@@ -136,6 +136,7 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
         "2023-11-30",
         "",
         "",
+        "",
     ]
     assert by_code["2022-LC-001"][5:] == [
         "基础设施",
@@ -147,6 +148,7 @@ def test_csv_export_writes_the_template_columns_in_chinese(user_client, projects
         "",
         "含村组道路",
         "",
+        "",
     ]
     assert by_code["2023-MH-001"][3:5] == ["西双版纳傣族自治州", "勐海县"]
     assert len(records) == 5  # the header, three projects, the end
@@ -157,7 +159,7 @@ def test_xlsx_export_writes_numbers_and_dates_as_cells(user_client, projects):
 
     assert ".xlsx" in response["Content-Disposition"]
     records = xlsx_records(content)
-    assert records[0] == [*HEADERS, "村"]
+    assert records[0] == [*HEADERS, "村", "项目群"]
     by_code = {record[0]: record for record in records[1:]}
     assert len(by_code) == 3
     first = by_code["2023-LC-001"]
@@ -197,7 +199,7 @@ def test_export_holds_only_the_projects_the_list_filters_show(user_client, proje
     _, content = export(user_client, CSV, params)
 
     records = csv_records(content)
-    assert records[0] == [*HEADERS, "村"]
+    assert records[0] == [*HEADERS, "村", "项目群"]
     assert {record[0] for record in records[1:-1]} == codes
     assert records[-1] == ["（导出完毕：共%d个项目）" % len(codes)]
 

@@ -117,6 +117,7 @@ def test_the_preview_shows_every_column_and_what_an_update_changes(
         "",
         "已立项",  # a blank cell keeps the stored note
         "",
+        "",
     )
     assert preview[1][:3] == (3, "new", "LC-2023-002")
     assertContains(response, "<th>其他资金（万元）</th>", html=False)
