@@ -1,5 +1,8 @@
-"""Takes the pictures of the phone and print layouts (issue 14):
+"""Takes the README's pictures, into this folder:
 
+- project-list.png: the 2022 project list at 1280 pixels, full length;
+- dashboard.png: the province's 2022 dashboard at 1280 pixels, full length;
+- coverage.png: who pairs each of the 88 former poverty counties in 2022;
 - project-list-phone.png: the project list on a 390×844 phone, filters folded away;
 - dashboard-print.png: the dashboard as it prints, print media at the width of an A4
   landscape sheet's printable area (297mm less the margins of @page wide in site.css).
@@ -8,8 +11,8 @@
 
 Builds a throwaway SQLite database with the reference and demo data (`loaddata reference
 demo`, as `make run` does) and a province-wide 查看者, serves it with runserver on a free local
-port and photographs the pages with Debian's Chromium (fonts-noto-cjk draws the Chinese).
-Writes the two PNGs beside this file and leaves nothing else behind.
+port and photographs the pages as that reader with Debian's Chromium (fonts-noto-cjk draws the
+Chinese). Leaves nothing else behind.
 """
 
 import os
@@ -37,9 +40,39 @@ user = User.objects.create_user(%r, password=%r)
 user.groups.add(Group.objects.get(name="查看者"))
 Scope.objects.create(user=user, everywhere=True)
 """ % (USERNAME, PASSWORD)
+LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # A4 landscape less 2 × 12mm of margin, in CSS pixels (96 per inch).
 A4_LANDSCAPE = {"width": round((297 - 24) / 25.4 * 96), "height": round((210 - 20) / 25.4 * 96)}
+# (file, URL, what shows once the page is there, viewport, media, full length)
+SHOTS = [
+    ("project-list.png", "/projects/?year=2022", "table.projects tbody tr", LAPTOP, "screen", True),
+    ("dashboard.png", "/dashboard/?year=2022", "figure.chart svg", LAPTOP, "screen", True),
+    (
+        "coverage.png",
+        "/institutions/coverage/?year=2022",
+        "table tbody tr",
+        LAPTOP,
+        "screen",
+        False,
+    ),
+    (
+        "project-list-phone.png",
+        "/projects/?year=2022",
+        "table.projects tbody tr",
+        PHONE,
+        "screen",
+        False,
+    ),
+    (
+        "dashboard-print.png",
+        "/dashboard/?year=2022",
+        "figure.chart svg",
+        A4_LANDSCAPE,
+        "print",
+        True,
+    ),
+]
 
 
 def manage(env, *args):
@@ -67,25 +100,19 @@ def wait_until_up(url, seconds=30):
 def photograph(base_url):
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        context = browser.new_context(base_url=base_url, locale="zh-CN", viewport=PHONE)
-        page = context.new_page()
+        page = browser.new_context(base_url=base_url, locale="zh-CN", viewport=LAPTOP).new_page()
         page.goto("/accounts/login/")
         page.get_by_label("用户名").fill(USERNAME)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-
-        page.goto("/projects/?year=2022")
-        expect(page.locator("table.projects tbody tr").first).to_be_visible()
-        page.screenshot(path=HERE / "project-list-phone.png")
-        print("wrote docs/screenshots/project-list-phone.png")
-
-        page.set_viewport_size(A4_LANDSCAPE)
-        page.emulate_media(media="print")
-        page.goto("/dashboard/?year=2022")
-        expect(page.locator("figure.chart svg").first).to_be_visible()
-        page.screenshot(path=HERE / "dashboard-print.png", full_page=True)
-        print("wrote docs/screenshots/dashboard-print.png")
+        for name, url, shown, viewport, media, full_page in SHOTS:
+            page.set_viewport_size(viewport)
+            page.emulate_media(media=media)
+            page.goto(url)
+            expect(page.locator(shown).first).to_be_visible()
+            page.screenshot(path=HERE / name, full_page=full_page)
+            print("wrote docs/screenshots/%s" % name)
         browser.close()
 
 
