@@ -3,6 +3,8 @@ kind (a place by any name offices write, a related record by its name or code, a
 Chinese label, yes or no, an amount in 万元, a count, a year, a date) and written back by the
 export as the import reads it."""
 
+import re
+
 from django.db import models
 
 from counties.models import County, Prefecture, ShanghaiDistrict
@@ -106,6 +108,56 @@ def parse_village(reader, value, values):
     raise ValueError("“%s”不是%s已登记的村" % (quoted(value), county.name))
 
 
+# What separates the names of a list in one cell: 甲公司、乙公司；丙公司
+LIST_SEPARATORS = re.compile(r"[、，,；;\n]+")
+
+
+def parse_many(field):
+    """The parse function of a many-to-many field's cell: names separated by 、，；or lines,
+    each a record the field may hold (its limit_choices_to, as the admin's picker offers)."""
+    model = field.related_model
+    what = str(model._meta.verbose_name)
+    limit = field.get_limit_choices_to()
+    need = limited_to(model, limit)
+
+    def parse(reader, raw, value, values):
+        allowed = reader.extra.get(field)
+        if allowed is None:
+            chosen = model._default_manager.complex_filter(limit)
+            allowed = reader.extra[field] = set(chosen.values_list("pk", flat=True))
+        found, unknown = {}, []
+        for name in LIST_SEPARATORS.split(value):
+            name = name.strip()
+            if not name:
+                continue
+            matches = reader.lookups.table(model, record_names).get(canonical(name), [])
+            if not matches:
+                unknown.append(name)
+                continue
+            if len(matches) > 1:
+                raise ValueError("有多个%s名为“%s”，请填写代码" % (what, quoted(name)))
+            obj = matches[0]
+            if obj.pk not in allowed:
+                raise ValueError("“%s”不能列入%s：%s" % (quoted(name), field.verbose_name, need))
+            found[obj.pk] = obj
+        if unknown:
+            names = "、".join("“%s”" % quoted(name) for name in unknown[:5])
+            raise ValueError("未登记的%s：%s（请先在管理后台登记）" % (what, names))
+        return list(found.values())
+
+    return parse
+
+
+def limited_to(model, limit):
+    """A field's limit_choices_to ({"kind": "enterprise"}) in words: 类别须为企业."""
+    words = []
+    for name, value in (limit or {}).items():
+        model_field = model._meta.get_field(name)
+        shown = dict(model_field.flatchoices).get(value, value)
+        words.append("%s须为%s" % (model_field.verbose_name, shown))
+    return "，".join(words) or "不在可选范围内"
+
+
 def parse_choice(choices):
     """A choice by its Chinese label or its code."""
     by_text = {}
@@ -155,6 +207,8 @@ def is_year(model_field):
 def exported(model_field):
     """A record's cell of a field, as the import reads it back."""
     name = model_field.name
+    if model_field.many_to_many:
+        return lambda record: "、".join(sorted(o.name for o in getattr(record, name).all())) or None
     if model_field.is_relation:
         model = model_field.related_model
 
@@ -188,7 +242,9 @@ def field_column(
     blank_ok = model_field.blank or model_field.null or model_field.has_default()
     unit = None
     staging = None
-    if model_field.is_relation:
+    if model_field.many_to_many:
+        parse = parse_many(model_field)
+    elif model_field.is_relation:
         parse = parse_related(model_field)
     elif model_field.choices:
         parse = parse_choice(model_field.flatchoices)
@@ -215,7 +271,9 @@ def field_column(
         aliases=tuple(aliases),
         field=name,
         staging=staging,
-        clearable=model_field.null or (model_field.blank and not model_field.is_relation),
+        clearable=model_field.null
+        or model_field.many_to_many
+        or (model_field.blank and not model_field.is_relation),
         unit=unit,
         export=exported(model_field),
         rule=rule or default_rule(model_field),
@@ -225,6 +283,10 @@ def field_column(
 
 
 def default_rule(model_field):
+    if model_field.many_to_many:
+        return (
+            "已登记的%s的名称，多个用顿号（、）分隔" % model_field.related_model._meta.verbose_name
+        )
     if model_field.is_relation:
         return "已登记的%s的名称或代码" % model_field.related_model._meta.verbose_name
     if model_field.choices:

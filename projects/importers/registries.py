@@ -279,9 +279,11 @@ PARKS = Registry(
         "year_founded",
         "is_demonstration",
         "description",
+        ("companies", {"aliases": ("入驻企业名单", "企业名录"), "width": 40}),
     ),
     key=("name",),
-    intro="每行一个共建产业园区。按园区名称找到已登记的园区：找到则更新，找不到则新增。",
+    intro="每行一个共建产业园区。按园区名称找到已登记的园区：找到则更新，找不到则新增。"
+    "入驻企业名录填已登记为机构（类别：企业）的企业名称，多个用顿号分隔；写入后即为该园区的全部入驻企业。",
     preview=("name", "county", "year_founded"),
 )
 

@@ -31,7 +31,7 @@ from ..models.aliases import register
 from .columns import ColumnReader, HeaderNames, cell_line
 from .fields import Lookups
 from .refusals import Findings, ImportFailed
-from .registry_undo import in_scope, rollback_registry
+from .registry_undo import in_scope, rollback_registry, set_links
 from .rollback import UNDO
 from .rows import Places
 from .running import (
@@ -86,9 +86,24 @@ class Registry:
         UNDO[self.kind] = functools.partial(rollback_registry, self)
 
     def fields(self):
-        """(value key, model field name) of everything a row writes."""
-        written = [(c.key, c.field) for c in self.columns if c.field]
+        """(value key, model field name) of the record's own fields a row writes."""
+        meta = self.model._meta
+        written = [
+            (c.key, c.field)
+            for c in self.columns
+            if c.field and not meta.get_field(c.field).many_to_many
+        ]
         return written + [(name, name) for name in self.derived]
+
+    def many(self):
+        """(value key, many-to-many field name) of the lists a row writes (a park's
+        enterprises): each stored as the row lists them, after the record."""
+        meta = self.model._meta
+        return [
+            (c.key, c.field)
+            for c in self.columns
+            if c.field and meta.get_field(c.field).many_to_many
+        ]
 
     def field_of(self, key):
         return dict(self.fields())[key]
@@ -141,7 +156,8 @@ class Registry:
     def export_queryset(self, queryset):
         meta = self.model._meta
         related = [name for _, name in self.fields() if meta.get_field(name).is_relation]
-        return queryset.select_related(*related, *self.export_related)
+        queryset = queryset.select_related(*related, *self.export_related)
+        return queryset.prefetch_related(*(name for _, name in self.many()))
 
     def cells(self, record):
         return [column.export(record) for column in self.columns]
@@ -258,6 +274,7 @@ AMBIGUOUS = object()
 class Plan:
     created: list = field(default_factory=list)  # (record, changes, line)
     changed: list = field(default_factory=list)  # (record, changes, line)
+    links: list = field(default_factory=list)  # (record, many-to-many field, [ids])
 
 
 def labels_of(report, key):
@@ -312,6 +329,7 @@ def compare(registry, file_rows, stored, file_report, findings, scope, prefix):
                     audit_value(value),
                 ]
                 setattr(record, model_field.name, value)
+        links = list(linked(registry, record, new, values, cleared, changes))
         if not new and not changes:
             continue
         problems = model_problems(registry, record, labels)
@@ -336,6 +354,7 @@ def compare(registry, file_rows, stored, file_report, findings, scope, prefix):
             continue
         where_line = lambda label, message, w=where, n=number: w + cell_line(n, label, message)  # noqa: E731
         (plan.created if new else plan.changed).append((record, changes, where_line))
+        plan.links.extend((record, name, ids) for name, ids in links)
         if len(preview) < PREVIEW_ROWS:
             shown = [values.get(key) for key in registry.preview_keys]
             preview.append((number, "new" if new else "update", *[show(v) for v in shown]))
@@ -345,9 +364,27 @@ def compare(registry, file_rows, stored, file_report, findings, scope, prefix):
     return plan
 
 
+def linked(registry, record, new, values, cleared, changes):
+    """(field name, [ids]) of each list the row changes, the change noted in `changes` as
+    the admin's audit trail writes it (the records' names, sorted)."""
+    for key, name in registry.many():
+        value = values.get(key)
+        if value is None and key not in cleared:
+            continue  # not in the file, or blank: the stored list stays
+        wanted = {obj.pk: obj for obj in value or ()}
+        before = {} if new else {obj.pk: obj for obj in getattr(record, name).all()}
+        if set(wanted) == set(before):
+            continue
+        names = lambda objs: sorted(str(obj) for obj in objs)  # noqa: E731
+        changes[name] = [None if new else names(before.values()), names(wanted.values())]
+        yield name, sorted(wanted)
+
+
 def show(value):
     if value is None:
         return ""
+    if isinstance(value, list | tuple):
+        return "、".join(show(item) for item in value)
     if isinstance(value, models.Model):
         return str(getattr(value, "name", value))
     return audit_value(value)
@@ -419,11 +456,13 @@ def write(registry, plan, file_report, user, channel):
         with transaction.atomic():
             created = [r for r, _, _ in plan.created]
             model._default_manager.bulk_create(created, batch_size=BULK_SIZE)
-            fields = sorted({name for _, changes, _ in plan.changed for name in changes})
+            own = {name for _, name in registry.fields()}
+            fields = sorted({n for _, changes, _ in plan.changed for n in changes if n in own})
             if fields:
                 model._default_manager.bulk_update(
                     [r for r, _, _ in plan.changed], fields, batch_size=BULK_SIZE
                 )
+            set_links(model, plan.links)
     except IntegrityError as error:
         message = "写入时数据库拒绝了其中的记录（%s），未写入任何数据；请将文件发给系统管理员。"
         raise ImportFailed([message % error]) from None

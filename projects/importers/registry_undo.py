@@ -25,7 +25,31 @@ def in_scope(scope, place):
     return prefecture is not None and prefecture in (scope.prefecture_ids or ())
 
 
+def set_links(model, links):
+    """Stores the lists of `links` ((record, field name, [ids])): each record's list of a
+    field replaced by the ids given, in two statements a field. The import writes lists
+    with it, the undo puts the earlier ones back."""
+    for name in sorted({name for _, name, _ in links}):
+        model_field = model._meta.get_field(name)
+        through = model_field.remote_field.through
+        source = model_field.m2m_field_name() + "_id"
+        target = model_field.m2m_reverse_field_name() + "_id"
+        these = [(record.pk, ids) for record, field_name, ids in links if field_name == name]
+        through.objects.filter(**{source + "__in": [pk for pk, _ in these]}).delete()
+        rows = [through(**{source: pk, target: id_}) for pk, ids in these for id_ in ids]
+        through.objects.bulk_create(rows, batch_size=BULK_SIZE)
+
+
 # Undoing ------------------------------------------------------------------------------
+
+
+def earlier(found, model_field, name):
+    """The id of the record an entry names as the field's earlier value."""
+    if name not in found:
+        raise RollbackRefused(
+            "本批导入之前的%s“%s”已不存在，无法撤销。" % (model_field.verbose_name, name)
+        )
+    return found[name]
 
 
 def rollback_registry(registry, batch, user):
@@ -55,29 +79,32 @@ def rollback_registry(registry, batch, user):
     changes = [e for e in entries if e.action == AuditEntry.Action.CHANGE]
     created = [e.object_id for e in entries if e.action == AuditEntry.Action.CREATE]
     records = model._default_manager.in_bulk([int(e.object_id) for e in changes])
-    restored = []
+    links = []
     for name in sorted({name for entry in changes for name in entry.changes}):
         model_field = model._meta.get_field(name)
         named = [e.changes[name][0] for e in changes if name in e.changes]
+        if model_field.many_to_many:
+            named = [name for names in named for name in names or ()]
         found = references(model_field, named) if model_field.is_relation else None
         for entry in changes:
             if name not in entry.changes:
                 continue
             before = entry.changes[name][0]
             record = records[int(entry.object_id)]
-            if model_field.is_relation:
-                if before is not None and before not in found:
-                    raise RollbackRefused(
-                        "本批导入之前的%s“%s”已不存在，无法撤销。"
-                        % (model_field.verbose_name, before)
-                    )
+            if model_field.many_to_many:
+                links.append((record, name, [earlier(found, model_field, n) for n in before]))
+            elif model_field.is_relation:
+                if before is not None:
+                    earlier(found, model_field, before)
                 setattr(record, model_field.attname, found.get(before))
             else:
                 setattr(record, name, read_value(model_field, before))
     restored = list(records.values())
-    fields = sorted({name for entry in changes for name in entry.changes})
+    own = {f.name for f in model._meta.concrete_fields}
+    fields = sorted({name for entry in changes for name in entry.changes if name in own})
     if fields:
         model._default_manager.bulk_update(restored, fields, batch_size=BULK_SIZE)
+    set_links(model, links)
     try:
         with transaction.atomic():
             model._default_manager.filter(pk__in=[int(pk) for pk in created]).delete()

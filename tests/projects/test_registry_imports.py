@@ -482,6 +482,67 @@ def test_district_pairings_postings_and_parks(county, district):
     assert IndustrialPark.objects.get().is_demonstration
 
 
+# A park's enterprises: a list in one cell ----------------------------------------------
+
+PARK_HEADER = ["园区名称", "所在县市区", "设立年度", "入驻企业名录"]
+
+
+@pytest.fixture
+def enterprises(district, county):
+    """Two enterprises and a hospital (not an enterprise)."""
+    made = [
+        Institution.objects.create(kind="enterprise", name=name, side="shanghai", district=district)
+        for name in ("上海测试茶业有限公司", "上海测试咖啡有限公司")
+    ]
+    Institution.objects.create(kind="hospital", name="澜沧县测试医院", side="yunnan", county=county)
+    return made
+
+
+def test_a_parks_enterprises_are_the_names_its_cell_lists(county, enterprises, admin_user):
+    tea, coffee = enterprises
+    park_file = lambda companies: csv_file(  # noqa: E731
+        "园区.csv", PARK_HEADER, ["测试产业园", "澜沧县", "2019", companies]
+    )
+    run(PARKS, park_file("上海测试茶业有限公司"))
+    park = IndustrialPark.objects.get()
+    assert list(park.companies.all()) == [tea]
+
+    report = run(PARKS, park_file("上海测试咖啡有限公司、 上海测试茶业有限公司；"))
+    assert counts(report) == (0, 1, 0)
+    assert set(park.companies.all()) == {tea, coffee}
+    entry = AuditEntry.objects.get(import_batch_id=report.files[0].batch.pk)
+    assert entry.changes["companies"] == [
+        ["上海测试茶业有限公司"],
+        ["上海测试咖啡有限公司", "上海测试茶业有限公司"],
+    ]
+    assert counts(run(PARKS, park_file("上海测试茶业有限公司,上海测试咖啡有限公司"))) == (0, 0, 1)
+    assert counts(run(PARKS, park_file(""))) == (0, 0, 1)  # blank keeps the list
+
+    rollback_batch(batch=report.files[0].batch, user=admin_user)
+    assert list(park.companies.all()) == [tea]
+
+    run(PARKS, park_file("（清空）"))
+    assert not park.companies.exists()
+
+
+def test_a_park_cell_naming_no_enterprise_is_refused(county, enterprises):
+    errors = errors_of(
+        PARKS,
+        csv_file(
+            "园区.csv",
+            PARK_HEADER,
+            ["测试产业园", "澜沧县", "2019", "上海测试茶业有限公司、未登记公司甲、未登记公司乙"],
+            ["第二产业园", "澜沧县", "2020", "澜沧县测试医院"],
+        ),
+    )
+
+    assert errors == [
+        "第2行 入驻企业名录：未登记的机构：“未登记公司甲”、“未登记公司乙”（请先在管理后台登记）",
+        "第3行 入驻企业名录：“澜沧县测试医院”不能列入入驻企业名录：类别须为企业",
+    ]
+    assert not IndustrialPark.objects.exists()
+
+
 # Every registry: the admin's screens and export, read back unchanged ---------------------
 
 
@@ -536,6 +597,7 @@ def registry_cast(county, district, batch12, project):
     park = IndustrialPark.objects.create(
         name="测试产业园", county=county, partner_district=district, year_founded=2019
     )
+    park.companies.add(enterprise)
     IndustrialParkYear.objects.create(
         park=park, year=2022, enterprises=3, investment=Decimal("900.5"), jobs=120
     )
