@@ -90,8 +90,8 @@ def allocation_checks(reader, values):
     """The fund the row names: the project's county's fund of that year and source (and
     donor and document, where written)."""
     project = values.get("project")
-    if project is None or any(key not in values for key, *_ in FUND_CELLS[:2]):
-        return
+    if project is None or any(values.get(key) is None for key, *_ in FUND_CELLS[:2]):
+        return  # a cell of them is refused already (blank or unreadable)
     funds = reader.extra.setdefault("funds", {})
     if project.county_id not in funds:
         funds[project.county_id] = list(Fund.objects.filter(county_id=project.county_id))
