@@ -101,7 +101,11 @@ class SheetReading:
             table, head_rest = result
             yield from self.read_table(files, progress, sheet, position, rows, table, head_rest)
         if not found and not self.findings.count:
-            hints = "".join("“%s”" % c.header for c in self.names.columns if c.hint)
+            # The columns a header row is known by: those marked so (the yearly report's
+            # 项目编号 and 县市区), else the first required ones (a registry's).
+            columns = self.names.columns
+            named = [c for c in columns if c.hint] or [c for c in columns if c.required][:3]
+            hints = "".join("“%s”" % c.header for c in named or columns[:3])
             where = "前%d行" % HEADER_SEARCH_ROWS
             if self.several_sheets:
                 where = "工作表%s的%s" % ("、".join("“%s”" % n for n in looked), where)

@@ -9,6 +9,7 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -119,3 +120,48 @@ def test_an_allocation_without_its_funds_year_is_refused_by_its_cell():
     assert outcome(registry, "资金分配.xlsx", xlsx_bytes(registry.headers, cells)) == [
         "第2行 资金年度：不能为空"
     ]
+
+
+# Through the admin
+
+
+def admin_url(registry, view):
+    opts = registry.model._meta
+    return reverse("admin:%s_%s_%s" % (opts.app_label, opts.model_name, view))
+
+
+HOSTILE_UPLOADS = [
+    ("名册.xlsx", b"PK\x03\x04" + b"\x00" * 64, "文件"),  # a zip cut short
+    ("名册.csv", "县市区\r\n".encode() + b"\xff\xfe\x00\x01" * 8, "文件"),
+    ("名册.pdf", b"%PDF-1.7\n", "文件"),
+    ("名册.csv", "\ufeff无关的表头,另一列\r\n甲,乙\r\n".encode(), "未找到表头：前15行中没有“"),
+]
+
+
+@pytest.mark.parametrize("registry", ALL, ids=IDS)
+@pytest.mark.parametrize(("name", "content", "said"), HOSTILE_UPLOADS)
+def test_a_hostile_upload_to_any_registrys_import_screen_is_refused_in_words(
+    admin_client, county, registry, name, content, said
+):
+    upload = io.BytesIO(content)
+    upload.name = name
+
+    response = admin_client.post(admin_url(registry, "import"), {"import_file": upload})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "确认导入" not in page
+    assert said in page
+    assert "没有等列名" not in page
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_registry_file_without_its_header_names_the_columns_looked_for(county):
+    villages = next(registry for registry in ALL if registry.kind == "villages")
+
+    content = csv_bytes(["无关的表头", "另一列"], ["甲", "乙"])
+
+    with pytest.raises(ImportFailed) as failure:
+        import_registry(villages, files=[("村.csv", io.BytesIO(content))])
+
+    assert failure.value.errors == ["未找到表头：前15行中没有“县市区”“村名”等列名。"]
