@@ -65,16 +65,41 @@ def record_names(obj):
     return [getattr(obj, name, None) for name in ("code", "name", "number", "credit_code")]
 
 
+DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def batch_number(value):
+    """A batch's number as rosters write it: 12, 第12批, 第十二批, 十二; None otherwise."""
+    written = value.removeprefix("第").removesuffix("批")
+    if written.isdigit():
+        return int(written)
+    tens, _, ones = written.rpartition("十")
+    if "十" in written:
+        if (tens and tens not in DIGITS) or (ones and ones not in DIGITS):
+            return None
+        return DIGITS.get(tens, 1) * 10 + DIGITS.get(ones, 0)
+    return DIGITS.get(written)
+
+
 def district_names(district):
     return [district.code, district.name, district.name.removesuffix("区")]
 
 
 def parse_related(field):
-    """The parse function of a foreign key's cell."""
+    """The parse function of a foreign key's cell: the record it names, which must be one
+    the field may hold (its limit_choices_to, as the admin's picker offers)."""
     model = field.related_model
     what = str(model._meta.verbose_name)
+    limit = field.get_limit_choices_to()
+    need = limited_to(model, limit)
 
     def parse(reader, raw, value, values):
+        obj = find(reader, value, values)
+        if obj is not None and limit and not meets(obj, limit):
+            raise ValueError("“%s”不能作为%s：%s" % (quoted(value), field.verbose_name, need))
+        return obj
+
+    def find(reader, value, values):
         if model is County:
             prefecture = values.get("prefecture") or values.get("partner_prefecture")
             return reader.places.county(value, prefecture, reader)
@@ -84,9 +109,9 @@ def parse_related(field):
             return parse_village(reader, value, values)
         if model is ShanghaiDistrict:
             return reader.lookups.find(model, value, district_names, what)
-        number = value.removeprefix("第").removesuffix("批")
-        if model._meta.label_lower == "personnel.batch" and number.isdigit():
-            value = number
+        if model._meta.label_lower == "personnel.batch":
+            number = batch_number(value)
+            value = str(number) if number is not None else value
         return reader.lookups.find(model, value, record_names, what)
 
     return parse
@@ -121,10 +146,6 @@ def parse_many(field):
     need = limited_to(model, limit)
 
     def parse(reader, raw, value, values):
-        allowed = reader.extra.get(field)
-        if allowed is None:
-            chosen = model._default_manager.complex_filter(limit)
-            allowed = reader.extra[field] = set(chosen.values_list("pk", flat=True))
         found, unknown = {}, []
         for name in LIST_SEPARATORS.split(value):
             name = name.strip()
@@ -137,7 +158,7 @@ def parse_many(field):
             if len(matches) > 1:
                 raise ValueError("有多个%s名为“%s”，请填写代码" % (what, quoted(name)))
             obj = matches[0]
-            if obj.pk not in allowed:
+            if not meets(obj, limit):
                 raise ValueError("“%s”不能列入%s：%s" % (quoted(name), field.verbose_name, need))
             found[obj.pk] = obj
         if unknown:
@@ -146,6 +167,16 @@ def parse_many(field):
         return list(found.values())
 
     return parse
+
+
+def meets(obj, limit):
+    """Whether a record is one a field's limit_choices_to allows: compared in memory for
+    plain field values ({"side": "shanghai"}), asked of the database otherwise."""
+    if not limit:
+        return True
+    if isinstance(limit, dict) and not any("__" in name for name in limit):
+        return all(getattr(obj, name) == value for name, value in limit.items())
+    return type(obj)._default_manager.complex_filter(limit).filter(pk=obj.pk).exists()
 
 
 def limited_to(model, limit):
@@ -193,9 +224,24 @@ def parse_count_in(unit):
     return parse
 
 
+# Spaces between two Chinese characters: offices pad names to line them up (王　芳,
+# 惠　民镇); a name means the same without them.
+PADDING = re.compile(
+    r"(?<=[\u3400-\u9fff\uf900-\ufaff])[\s\u3000]+(?=[\u3400-\u9fff\uf900-\ufaff])"
+)
+
+
 def parse_text(max_length):
+    """A text cell; in a short text (a name, a unit, a post), spaces between Chinese
+    characters are taken out, with a notice."""
+
     def parse(reader, raw, value, values):
-        return required_text(value, max_length) if max_length else no_nul(value)
+        if not max_length:
+            return no_nul(value)
+        unpadded = PADDING.sub("", value)
+        if unpadded != value:
+            reader.notice("“%s”中的空格已去掉，按“%s”导入" % (quoted(value), unpadded))
+        return required_text(unpadded, max_length)
 
     return parse
 

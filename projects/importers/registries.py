@@ -201,8 +201,33 @@ CADRES = Registry(
         ("post", {"aliases": ("挂职岗位", "挂职职务", "岗位")}),
         ("prefecture", {"aliases": ("州市",)}),
         ("county", {"aliases": ("县市区", "挂职县")}),
-        ("term_start", {"aliases": ("开始日期", "到岗时间")}),
-        ("term_end", {"aliases": ("结束日期", "离岗时间")}),
+        # 任职时间 merged over 起 and 止 reads as 任职时间起 and 任职时间止.
+        (
+            "term_start",
+            {
+                "aliases": (
+                    "开始日期",
+                    "到岗时间",
+                    "到任时间",
+                    "任职时间起",
+                    "任期起",
+                    "任职起始时间",
+                )
+            },
+        ),
+        (
+            "term_end",
+            {
+                "aliases": (
+                    "结束日期",
+                    "离岗时间",
+                    "离任时间",
+                    "任职时间止",
+                    "任期止",
+                    "任职截止时间",
+                )
+            },
+        ),
         "team",
         ("sending_institution", {"aliases": ("派出机构",)}),
         ("serving_institution", {"aliases": ("服务机构", "受援机构")}),

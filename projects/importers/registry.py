@@ -120,11 +120,13 @@ class Registry:
         return next(column for column in self.columns if column.key == key)
 
     def key_of(self, values):
-        """The natural key of a row's values (records by pk), or None if a cell failed."""
+        """The natural key of a row's values (records by pk); MISSING for a part whose
+        column the file does not have (a fund list without 文号: it matches any)."""
         parts = []
         for key in self.key:
             if key not in values:
-                return None
+                parts.append(MISSING)
+                continue
             value = values[key]
             if value is None and key in self.blank_texts:
                 value = ""  # a blank cell names a record whose text is empty
@@ -251,23 +253,55 @@ def import_registry(
 
 
 def stored_records(registry, rows):
-    """{natural key: record} of the stored records the rows name; a query per 500 values of
-    the key's first column."""
-    first = registry.field_of(registry.key[0])
-    wanted = {values[registry.key[0]] for values in rows if registry.key_of(values)}
-    wanted = [v.pk if isinstance(v, models.Model) else v for v in wanted]
-    found = {}
+    """The stored records the rows name (Stored): found by the first part of each row's key
+    the file has, a query per 500 values."""
+    wanted = {}
+    for values in rows:
+        key = registry.key_of(values)
+        position = next((i for i, part in enumerate(key) if part is not MISSING), None)
+        if position is not None:
+            wanted.setdefault(position, set()).add(key[position])
     queryset = registry.export_queryset(registry.model._default_manager.all())
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for record in queryset.filter(**{"%s__in" % first: chunk}):
-            key = registry.stored_key(record)
-            found[key] = AMBIGUOUS if key in found else record
-    return found
+    found = {}
+    for position, parts in wanted.items():
+        name = registry.model._meta.get_field(registry.field_of(registry.key[position])).attname
+        if None in parts:  # a blank foreign key (a cadre of no numbered batch)
+            parts.discard(None)
+            found.update((r.pk, r) for r in queryset.filter(**{"%s__isnull" % name: True}))
+        parts = list(parts)
+        for start in range(0, len(parts), 500):
+            chunk = parts[start : start + 500]
+            found.update((r.pk, r) for r in queryset.filter(**{"%s__in" % name: chunk}))
+    return Stored(registry, list(found.values()))
 
 
+# A part of a row's key whose column the file does not have.
+MISSING = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 # A natural key two stored records share: the import cannot tell which a row means.
 AMBIGUOUS = object()
+
+
+class Stored:
+    """Stored records by natural key. A row's key matches on the parts the file has: a
+    fund list without 出资单位 and 文号 finds the county's one fund of that year and source
+    (AMBIGUOUS when it has several)."""
+
+    def __init__(self, registry, records):
+        self.registry, self.records, self.indexes = registry, records, {}
+
+    def get(self, key):
+        present = tuple(part is not MISSING for part in key)
+        index = self.indexes.get(present)
+        if index is None:
+            index = self.indexes[present] = {}
+            for record in self.records:
+                shown = self.part(self.registry.stored_key(record), present)
+                index[shown] = AMBIGUOUS if shown in index else record
+        return index.get(self.part(key, present))
+
+    @staticmethod
+    def part(key, present):
+        return tuple(value for value, kept in zip(key, present, strict=True) if kept)
 
 
 @dataclass
@@ -294,11 +328,23 @@ def compare(registry, file_rows, stored, file_report, findings, scope, prefix):
     for number, sheet, values, cleared in file_rows:
         line = functools.partial(cell_line, number)
         where = prefix(sheet)
-        record = stored.get(registry.key_of(values))
+        key = registry.key_of(values)
+        record = stored.get(key)
         if record is AMBIGUOUS:
             message = "已登记的记录中有多条%s相同，无法确定是哪一条，请在管理后台处理" % (
                 registry.key_words()
             )
+            headers = {column.key: column.header for column in registry.columns}
+            absent = [
+                headers.get(part_key, part_key)
+                for part_key, part in zip(registry.key, key, strict=True)
+                if part is MISSING
+            ]
+            if absent:
+                message = (
+                    "已登记的记录中有多条与本行相同，文件没有“%s”列，无法确定是哪一条，请加上该列"
+                    % ("”“".join(absent))
+                )
             findings.error(where + line(labels.get(registry.key[0], ""), message))
             continue
         new = record is None

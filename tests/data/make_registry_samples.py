@@ -7,7 +7,7 @@ after changing them:
     .venv/bin/python tests/data/make_registry_samples.py
 
 tests/projects/test_registry_office_files.py imports every sample in every format and
-expects the records listed here (the module's constants are what it compares with).
+expects the records these rows write, with the notices they give.
 
 cadre_roster (援滇干部人才名册): sheet 名册 with the title 上海市第十二批援滇干部人才名册（澜沧县）
 merged across the top; a two-row header whose 派驻地 group is merged over 州市 and 县市区 and
@@ -30,7 +30,8 @@ column headers an office writes (名称, 所在地, 所在区, 州市, 县市区
 
 institution_pairing_list (机构结对): the 组团式医疗 and 组团式教育 pairings of those
 institutions (hospital with hospital, school with school), with their years and a sum
-committed in 万元.
+committed in 万元 (one typed as the text "35.5", one year as "2024年"); like most such lists it
+has no 结对村, 结对县市区 or 结对州市 column.
 """
 
 import datetime

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from personnel.models import Batch
 from projects.models import Fund, FundAllocation
 from tests.cast import make_project
 
@@ -22,3 +23,9 @@ def project_a(county):
 def allocated_60(fund, project_a):
     """60 of the fund's 100万元 already go to project A."""
     return FundAllocation.objects.create(fund=fund, project=project_a, amount=Decimal("60"))
+
+
+@pytest.fixture
+def batch12(db):
+    """The 12th batch of cadres (2022–2025)."""
+    return Batch.objects.create(number=12, start_year=2022, end_year=2025)

@@ -21,7 +21,7 @@ from projects.importers.registry import import_registry
 from projects.models import ImportBatch
 
 from .test_import_fuzz import FUZZ, NUL_IN_CSV, cell_texts, cell_values
-from .test_registry_imports import batch12, project, registry_cast  # noqa: F401  (fixtures)
+from .test_registry_imports import project, registry_cast  # noqa: F401  (fixtures)
 
 IDS = [registry.kind for registry in ALL]
 

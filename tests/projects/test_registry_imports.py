@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from counties.models import AuditEntry, Pairing, Scope, Village
 from institutions.models import Institution, InstitutionPairing
-from personnel.models import Batch, Cadre, ExchangePosting
+from personnel.models import Cadre, ExchangePosting
 from projects.importers import ImportFailed, rollback_batch
 from projects.importers.registries import (
     ALL,
@@ -212,11 +212,6 @@ CADRE_HEADER = ["批次", "姓名", "性别", "类别", "上海派出单位", "�
 CADRE_HEADER += ["任期开始", "任期结束"]
 
 
-@pytest.fixture
-def batch12(db):
-    return Batch.objects.create(number=12, start_year=2022, end_year=2025)
-
-
 def test_cadres_import_by_batch_name_and_sending_unit(county, batch12):
     report = run(
         CADRES,
@@ -252,6 +247,32 @@ def test_cadres_import_by_batch_name_and_sending_unit(county, batch12):
     )
     assert counts(report) == (0, 1, 1)
     assert Cadre.objects.get(name="测试甲").term_end == datetime.date(2025, 6, 30)
+
+
+def test_a_roster_writes_the_batch_in_chinese_numerals_and_pads_names(county, batch12):
+    report = run(
+        CADRES,
+        csv_file(
+            "干部.csv",
+            CADRE_HEADER,
+            [
+                "第十二批",
+                "王　芳",
+                "女",
+                "医生",
+                "瑞金医院",
+                "副院长",
+                "",
+                "澜沧县",
+                "2022-07-01",
+                "",
+            ],
+        ),
+    )
+
+    cadre = Cadre.objects.get()
+    assert (cadre.batch, cadre.name) == (batch12, "王芳")
+    assert "提示：第2行 姓名：“王　芳”中的空格已去掉，按“王芳”导入" in list(report.remarks.lines())
 
 
 def test_a_cadre_file_with_errors_names_each(county, batch12):
@@ -303,6 +324,23 @@ def project(county):
         status="ongoing",
         shanghai_funds=Decimal("100"),
     )
+
+
+def test_a_fund_list_without_the_columns_that_tell_two_funds_apart_is_refused(county):
+    for document in ("沪财2023-1号", "沪财2023-2号"):
+        Fund.objects.create(
+            source="city", year=2023, county=county, amount=Decimal("80"), document=document
+        )
+    header = ["年度", "受援县市区", "资金来源", "金额（万元）"]
+
+    errors = errors_of(
+        FUNDS, csv_file("资金.csv", header, ["2023", "澜沧县", "上海市级财政援助", "90"])
+    )
+
+    assert errors == [
+        "第2行 年度：已登记的记录中有多条与本行相同，文件没有“出资单位”“文号”列，"
+        "无法确定是哪一条，请加上该列"
+    ]
 
 
 def test_funds_then_their_allocations(county, project):
