@@ -1,5 +1,6 @@
 """Benchmark of a registry import (projects/importers/registry.py): villages across the 129
-counties, imported new, then the same file again (every row found, nothing changed).
+counties, imported new, then the same file again (every row found, nothing changed); then
+the admin's XLSX export of them all (its resource, dataset and SafeXLSX, in the request).
 
     .venv/bin/python bench/registry_bench.py                 # 10,000 villages, SQLite
     .venv/bin/python bench/registry_bench.py --rows 20000 --db postgresql
@@ -84,6 +85,25 @@ def main():
                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
             )
         )
+    from counties.exports import SafeXLSX
+    from counties.models import Village
+    from projects.registry_admin import export_resource
+
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        dataset = export_resource(VILLAGES)().export(queryset=Village.objects.all())
+        content = SafeXLSX().export_data(dataset)
+    print(
+        "%s export %6d rows: %.2f s, %d queries, %d KB XLSX, peak %d MB"
+        % (
+            options.db,
+            len(dataset),
+            time.perf_counter() - started,
+            len(queries),
+            len(content) // 1024,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        )
+    )
 
 
 if __name__ == "__main__":
