@@ -7,6 +7,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from counties.models import Scope
+from institutions.models import Institution
+from projects.models import IndustrialPark, Programme
 from tests.cast import make_cadre, make_project
 
 
@@ -20,13 +22,21 @@ def clerk(client, django_user_model, county):
 
 
 def test_a_clerk_gets_a_link_to_change_the_record(clerk, county):
-    project = make_project(county=county)
-    cadre = make_cadre(county=county)
+    records = [
+        make_project(county=county),
+        make_cadre(county=county),
+        IndustrialPark.objects.create(name="测试产业园", county=county, year_founded=2019),
+        Programme.objects.create(county=county, name="芒景村示范村建设"),
+        Institution.objects.create(
+            kind="hospital", name="测试县医院", side="yunnan", county=county
+        ),
+    ]
 
-    for record, admin_url in [
-        (project, reverse("admin:projects_project_change", args=[project.pk])),
-        (cadre, reverse("admin:personnel_cadre_change", args=[cadre.pk])),
-    ]:
+    for record in records:
+        opts = record._meta
+        admin_url = reverse(
+            "admin:%s_%s_change" % (opts.app_label, opts.model_name), args=[record.pk]
+        )
         page = clerk.get(record.get_absolute_url())
         assertContains(page, 'class="edit-link" href="%s"' % admin_url)
 
