@@ -133,7 +133,7 @@ def test_reader_filters_projects_opens_one_and_downloads_the_csv(page, reader, l
     content = download.path().read_bytes()
     assert content.startswith(codecs.BOM_UTF8)
     records = csv_records(content)
-    assert records[0] == [*HEADERS, "村"]
+    assert records[0] == [*HEADERS, "村", "项目群"]
     assert [record[0] for record in records[1:-1]] == FILTERED
     assert records[-1] == ["（导出完毕：共%d个项目）" % len(FILTERED)]
     assert records[2][:3] == ["2023-LC-002", "澜沧县职业高级中学实训楼", "2023"]
