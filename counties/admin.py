@@ -23,6 +23,7 @@ from .models import (
     Village,
     audit_place,
 )
+from .pickers import OwnCountyFirst
 from .scopes import scope_of
 
 
@@ -308,7 +309,7 @@ class FormerDivisionAdmin(RegistryExport, AuditedAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(RegistryExport, ScopedAdmin):
+class VillageAdmin(OwnCountyFirst, RegistryExport, ScopedAdmin):
     list_display = ["name", "township", "county", "is_revitalization_demo", "is_border_xiaokang"]
     list_filter = [
         ("county__prefecture", DropdownFilter),

@@ -8,6 +8,7 @@ from django.urls import path
 from counties.admin import AuditedAdmin, ScopedAdmin, ScopedInline
 from counties.admin_filters import ChoicesDropdownFilter, DropdownFilter
 from counties.exports import RegistryExport
+from counties.pickers import OwnCountyFirst
 from counties.scopes import scope_of
 from documents.admin import DocumentInline
 
@@ -201,7 +202,7 @@ class IndustrialParkYearAdmin(RegistryExport, ScopedAdmin):
 
 
 @admin.register(IndustrialPark)
-class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
+class IndustrialParkAdmin(OwnCountyFirst, RegistryExport, ScopedAdmin):
     list_display = [
         "name",
         "county",
@@ -247,7 +248,7 @@ class IndustrialParkAdmin(RegistryExport, ScopedAdmin):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(RegistryExport, ScopedAdmin):
+class ProgrammeAdmin(OwnCountyFirst, RegistryExport, ScopedAdmin):
     inlines = [DocumentInline]
     list_display = ["name", "county", "kind", "first_year", "last_year", "project_count"]
     list_filter = [

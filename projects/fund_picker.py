@@ -2,17 +2,16 @@
 searchable by year, source, donor, document and county, and narrowed to the project's county
 when the picker is on a stored project's page.
 
-Django's autocomplete request names the field it fills (app_label, model_name, field_name)
-but not the record, so the project is the one whose change page asked (the Referer). Without
+The project is the one whose change page asked (counties.pickers.referring_record). Without
 it (a new project, a browser that sends no Referer) every fund of the user's scope is offered;
 FundAllocation.clean refuses a fund of another county either way.
 """
 
 import re
-from urllib.parse import urlsplit
 
 from django.db.models import Q
-from django.urls import Resolver404, resolve
+
+from counties.pickers import referring_record
 
 from .models import Fund, Project
 
@@ -30,15 +29,11 @@ def is_allocation_picker(request):
 
 def asking_project(request):
     """The project whose admin change page sent the request, or None."""
-    referer = request.headers.get("referer", "")
-    try:
-        match = resolve(urlsplit(referer).path)
-    except Resolver404:
-        return None
-    if match.url_name != "projects_project_change":
+    found = referring_record(request)
+    if found is None or found[0] is not Project:
         return None
     try:
-        return Project.objects.only("county_id").get(pk=match.kwargs.get("object_id"))
+        return Project.objects.only("county_id").get(pk=found[1])
     except (Project.DoesNotExist, ValueError):
         return None
 

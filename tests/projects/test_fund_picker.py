@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.models import Fund
+from counties.models import County, Village
+from projects.models import Fund, IndustrialPark, Programme
 from tests.cast import make_project
 
 AUTOCOMPLETE = reverse("admin:autocomplete")
@@ -70,3 +71,42 @@ def test_the_picker_searches_year_source_donor_document_and_county(
     admin_client, funds, term, found
 ):
     assert picked(admin_client, term) == ids(funds, *found)
+
+
+# The project's other pickers: its county's records first
+
+
+@pytest.mark.parametrize(
+    ("field_name", "make"),
+    [
+        ("village", lambda county, name: Village.objects.create(county=county, name=name)),
+        ("programme", lambda county, name: Programme.objects.create(county=county, name=name)),
+        (
+            "park",
+            lambda county, name: IndustrialPark.objects.create(
+                county=county, name=name, year_founded=2020
+            ),
+        ),
+    ],
+)
+def test_a_projects_pickers_offer_its_countys_records_first(
+    admin_client, county, prefecture, field_name, make
+):
+    # 宁洱 (530821) lists before 澜沧 (530828) in the usual order, by county code.
+    ninger = County.objects.create(
+        code="530821", name="宁洱哈尼族彝族自治县", prefecture=prefecture, division_type="自治县"
+    )
+    elsewhere = [make(ninger, "宁洱一"), make(ninger, "宁洱二")]
+    own = make(county, "澜沧三")
+    project = make_project(county=county)
+    page = "http://testserver" + reverse("admin:projects_project_change", args=[project.pk])
+    picker = {"app_label": "projects", "model_name": "project", "field_name": field_name}
+
+    def offered(**headers):
+        response = admin_client.get(AUTOCOMPLETE, picker, **headers)
+        return [int(result["id"]) for result in response.json()["results"]]
+
+    usual = offered()
+    assert set(usual) == {own.pk, *(record.pk for record in elsewhere)}
+    assert usual[-1] == own.pk
+    assert offered(HTTP_REFERER=page) == [own.pk, *usual[:-1]]
