@@ -161,8 +161,14 @@ class Registry:
         return tuple(parts)
 
     def key_words(self):
+        """The natural key in words: its columns' headers, a derived part by its field's
+        name (资金分配: 项目编号、资金)."""
         headers = {c.key: c.header for c in self.columns}
-        return "、".join(headers[key] for key in self.key if key in headers)
+        meta = self.model._meta
+        return "、".join(
+            headers.get(key) or str(meta.get_field(self.field_of(key)).verbose_name)
+            for key in self.key
+        )
 
     def export_queryset(self, queryset):
         meta = self.model._meta

@@ -4,7 +4,9 @@ each made by LibreOffice from a workbook written with openpyxl, in three formats
 after changing them:
 
     apt-get install -y libreoffice-calc-nogui
-    .venv/bin/python tests/data/make_registry_samples.py
+    .venv/bin/python tests/data/make_registry_samples.py [stem …]
+
+(with stems, e.g. `park_list`, only those samples are written again).
 
 tests/projects/test_registry_office_files.py imports every sample in every format and
 expects the records these rows write, with the notices they give.
@@ -32,6 +34,43 @@ institution_pairing_list (机构结对): the 组团式医疗 and 组团式教育
 institutions (hospital with hospital, school with school), with their years and a sum
 committed in 万元 (one typed as the text "35.5", one year as "2024年"); like most such lists it
 has no 结对村, 结对县市区 or 结对州市 column.
+
+allocation_list (资金分配): sheet 分配 titled 2023年度上海帮扶资金分配明细表; a two-row header
+whose 资金 group is merged over 年度, 来源, 出资单位 and 文号 (read as 资金年度, 资金来源, 出资单位,
+文号), the other headers merged down; a 序号, a 项目名称 and a 备注 column the registry does not
+know; projects of 澜沧 and 勐海 by code; one amount typed as the text "20.5", one fund year as
+"2023年"; two 区级 funds of 澜沧 told apart by their 文号; a blank row, a 合计 row (its label
+merged over three cells) and 填表说明, a hidden sheet.
+
+posting_list (交流挂职名册): sheet 挂职 titled 2023年度沪滇干部双向交流挂职名册, postings in both
+directions; a two-row header whose 挂职 group is merged over 单位, 岗位, 开始 and 结束 (read as
+挂职单位, 挂职岗位, 挂职开始, 挂职结束); dates as date cells and as the text "2023年3月1日",
+"2023.9.1" and "2024.2.29"; a county written short (澜沧县) and a district short (黄浦); one
+posting with no 上海市辖区, one still running; a blank row, a 填表人 footer and a hidden
+填表说明 sheet.
+
+district_pairing_list (区县结对): sheet 结对 titled 上海市黄浦区与云南省结对关系一览表; a two-row
+header whose 结对地区 group is merged over 州市 and 县市区; a pairing of 2017–2020 with a county
+named with its prefecture, one from "2021年" (text) still running, one of 2017–2020 with a
+county alone, and a 整州结对 row (西双版纳傣族自治州, no county), each with 依据 and 来源.
+
+park_list (园区名录): sheet 园区 titled 沪滇共建产业园区名录; two parks, one listing two registered
+enterprises in 入驻企业名录 separated by 、, one founded "2021年" (text), 示范园区 as 是/否.
+
+park_year_list (园区年度情况): sheet 年度情况 titled 沪滇共建产业园区建设情况统计表; a two-row
+header whose 投资 group is merged over 到位投资（亿元） and 园区建设投资（万元）, the investment
+converted from 亿元; 入驻企业（家） and 带动就业（人） with a count typed as text, a year as
+"2023年", a 备注 column and a 合计 row.
+
+programme_list (项目群): sheet 项目群 titled 沪滇协作项目群清单; 澜沧's county cell merged down over
+its two programmes (and written short), a programme of 勐海, kinds by their labels, a year as
+"2022年", one still running (截止年度 blank).
+
+project_report (项目年度报表): the yearly project report, sheet 项目 titled
+2023年度沪滇协作项目统计表（澜沧县）; a two-row header whose 资金（万元） group is merged over
+上海援助资金 and 其他资金; the optional 村 (by name, and as 乡镇＋村名) and 项目群 columns filled;
+dates as date cells and as the text "2023年11月30日" and "2023.4.1"; an amount typed as the
+text "85.5"; a blank row, a 合计 row that adds up, a 填表人 footer and a hidden 填表说明 sheet.
 """
 
 import datetime
@@ -133,6 +172,108 @@ PAIRING_ROWS = [
 PAIRING_MERGED = ["A1:G1"]
 
 
+ALLOCATION_TITLE = "2023年度上海帮扶资金分配明细表"
+ALLOCATION_ROWS = [
+    [ALLOCATION_TITLE],
+    ["序号", "项目编号", "项目名称", "资金", None, None, None, "分配金额（万元）", "备注"],
+    [None] * 3 + ["年度", "来源", "出资单位", "文号"] + [None] * 2,
+    [1, "2023-LC-001", "芒景村茶叶初制所", 2023, "上海市级财政援助", None, "沪财农〔2023〕15号"]
+    + [60, None],
+    [2, "2023-LC-001", "芒景村茶叶初制所", 2023, "社会帮扶", "上海市慈善基金会", None]
+    + ["20.5", "定向捐赠"],
+    [],
+    [3, "2023-LC-002", "景迈村道路硬化", "2023年", "区级财政援助", "黄浦区人民政府"]
+    + ["黄府〔2023〕8号", 150.25, None],
+    [4, "2023-LC-002", "景迈村道路硬化", 2023, "区级财政援助", "黄浦区人民政府"]
+    + ["黄府〔2023〕12号", 30, "第二批"],
+    [5, "2023-MH-001", "勐海茶厂改造", 2023, "上海市级财政援助", None, None, 80, None],
+    ["合计", None, None, None, None, None, None, 340.75, None],
+]
+ALLOCATION_MERGED = ["A1:I1", "D2:G2", "A10:C10"] + ["%s2:%s3" % (c, c) for c in "ABCHI"]
+ALLOCATION_NOTES = [["填表说明"], ["1. 项目编号须为已登记的项目。"], ["2. 金额单位为万元。"]]
+
+POSTING_TITLE = "2023年度沪滇干部双向交流挂职名册"
+POSTING_ROWS = [
+    [POSTING_TITLE],
+    ["序号", "姓名", "性别", "挂职方向", "云南县市区", "上海市辖区", "原单位", "挂职"] + [None] * 3,
+    [None] * 7 + ["单位", "岗位", "开始", "结束"],
+    [1, "测试甲", "男", "云南干部赴沪挂职", "澜沧县", "黄浦区", "澜沧县农业农村局"]
+    + ["黄浦区农业农村委员会", "主任助理", D(2023, 3, 1), D(2023, 8, 31)],
+    [2, "测试乙", "女", "上海干部赴滇挂职", "澜沧拉祜族自治县", "黄浦", "黄浦区教育局"]
+    + ["澜沧县教育体育局", "副局长", "2023年3月1日", None],
+    [],
+    [3, "测试丙", "男", "云南干部赴沪挂职", "勐海县", None, "勐海县人民医院"]
+    + ["上海市第一人民医院", "进修医生", "2023.9.1", "2024.2.29"],
+    [4, "测试丁", "女", "上海干部赴滇挂职", "勐海县", "黄浦区", "上海市格致中学"]
+    + ["勐海县第一中学", "支教教师", D(2022, 9, 1), D(2023, 7, 15)],
+    [],
+    ["填表人：测试戊　　联系电话：0879-7221234"],
+]
+POSTING_MERGED = ["A1:K1", "H2:K2"] + ["%s2:%s3" % (c, c) for c in "ABCDEFG"]
+POSTING_NOTES = [["填表说明"], ["1. 挂职方向填云南干部赴沪挂职或上海干部赴滇挂职。"]]
+
+DISTRICT_PAIRING_ROWS = [
+    ["上海市黄浦区与云南省结对关系一览表"],
+    ["序号", "上海市辖区", "结对地区", None, "起始年度", "终止年度", "依据", "来源"],
+    [None, None, "州市", "县市区"] + [None] * 4,
+    [1, "黄浦区", "普洱市", "澜沧县", 2017, 2020, "明确记载", "沪府办〔2017〕23号"],
+    [2, "黄浦区", "普洱市", "澜沧拉祜族自治县", "2021年", None, "明确记载", "沪府办〔2021〕5号"],
+    [3, "黄浦", None, "勐海县", 2017, 2020, "推断", "黄浦区年鉴2018"],
+    [4, "黄浦区", "西双版纳傣族自治州", None, 2021, None, "明确记载", "沪府办〔2021〕5号"],
+]
+DISTRICT_PAIRING_MERGED = ["A1:H1", "C2:D2"] + ["%s2:%s3" % (c, c) for c in "ABEFGH"]
+
+PARK_ROWS = [
+    ["沪滇共建产业园区名录"],
+    ["序号", "园区名称", "所在县市区", "上海结对区", "上海合作方", "设立年度", "示范园区"]
+    + ["入驻企业名录", "简介"],
+    [1, "澜沧沪滇协作产业园", "澜沧县", "黄浦区", "上海临港经济发展（集团）有限公司", 2019, "是"]
+    + ["上海测试茶业有限公司、上海测试咖啡有限公司", "茶叶、咖啡精深加工"],
+    [2, "勐海沪滇共建茶产业园", "勐海县", "黄浦", None, "2021年", "否", None, None],
+]
+PARK_MERGED = ["A1:I1"]
+
+PARK_YEAR_ROWS = [
+    ["沪滇共建产业园区建设情况统计表"],
+    ["序号", "园区名称", "年度", "入驻企业（家）", "投资", None, "带动就业（人）", "备注"],
+    [None] * 4 + ["到位投资（亿元）", "园区建设投资（万元）", None, None],
+    [1, "澜沧沪滇协作产业园", 2022, 5, 1.2, 3500, 320, None],
+    [2, "澜沧沪滇协作产业园", 2023, "8", 2.05, 4200.5, "450", "新增咖啡精深加工"],
+    [3, "勐海沪滇共建茶产业园", "2023年", 3, 0.8, 1800, 150, None],
+    ["合计", None, None, 16, 4.05, 9500.5, 920, None],
+]
+PARK_YEAR_MERGED = ["A1:H1", "E2:F2", "A7:C7"] + ["%s2:%s3" % (c, c) for c in "ABCDGH"]
+
+PROGRAMME_ROWS = [
+    ["沪滇协作项目群清单"],
+    ["序号", "县市区", "项目群名称", "类型", "起始年度", "截止年度", "简介"],
+    [1, "澜沧县", "芒景村乡村振兴示范村建设", "示范村建设", 2021, 2023, "芒景村示范村分年度建设"],
+    [2, None, "咖啡产业链", "产业链", "2022年", None, "种植、初加工到精深加工"],
+    [3, "勐海县", "勐海茶产业园建设", "园区建设", 2021, None, None],
+]
+PROGRAMME_MERGED = ["A1:G1", "B3:B4"]
+
+REPORT_TITLE = "2023年度沪滇协作项目统计表（澜沧县）"
+REPORT_ROWS = [
+    [REPORT_TITLE],
+    ["序号", "项目编号", "项目名称", "年度", "县市区", "村", "项目类别", "项目状态"]
+    + ["资金（万元）", None, "受益人数", "开工日期", "完工日期", "项目群", "备注"],
+    [None] * 8 + ["上海援助资金", "其他资金"] + [None] * 5,
+    [1, "2023-LC-101", "芒景村茶叶初制所", 2023, "澜沧县", "芒景村", "产业发展", "在建"]
+    + [169.41, 20, 1200, D(2023, 3, 1), "2023年11月30日", "芒景村乡村振兴示范村建设", None],
+    [2, "2023-LC-102", "景迈村道路硬化", 2023, "澜沧拉祜族自治县", "惠民镇景迈村", "基础设施"]
+    + ["完工", "85.5", 0, 600, "2023.4.1", D(2023, 9, 30), "芒景村乡村振兴示范村建设", None],
+    [],
+    [3, "2023-LC-103", "咖啡鲜果加工厂", 2023, "澜沧拉祜族自治县", None, "产业发展", "计划"]
+    + [120, None, None, None, None, "咖啡产业链", "待立项"],
+    ["合计", None, None, None, None, None, None, None, 374.91, 20, 1800],
+    [],
+    ["填表人：测试戊　　审核人：测试己"],
+]
+REPORT_MERGED = ["A1:O1", "I2:J2", "A8:H8"] + ["%s2:%s3" % (c, c) for c in "ABCDEFGHKLMNO"]
+REPORT_NOTES = [["填表说明"], ["1. 村填本县已登记的村名。"], ["2. 项目群填已登记的项目群名称。"]]
+
+
 def village_rows():
     """The village list's rows and merged ranges: the county cell merged down over every
     village, each township's over its villages (a township may come in two runs)."""
@@ -163,6 +304,22 @@ def samples():
         "village_list": [("村名录", villages, village_merged, False)],
         "institution_list": [("机构", INSTITUTION_ROWS, INSTITUTION_MERGED, False)],
         "institution_pairing_list": [("结对", PAIRING_ROWS, PAIRING_MERGED, False)],
+        "allocation_list": [
+            ("分配", ALLOCATION_ROWS, ALLOCATION_MERGED, False),
+            ("填表说明", ALLOCATION_NOTES, [], True),
+        ],
+        "posting_list": [
+            ("挂职", POSTING_ROWS, POSTING_MERGED, False),
+            ("填表说明", POSTING_NOTES, [], True),
+        ],
+        "district_pairing_list": [("结对", DISTRICT_PAIRING_ROWS, DISTRICT_PAIRING_MERGED, False)],
+        "park_list": [("园区", PARK_ROWS, PARK_MERGED, False)],
+        "park_year_list": [("年度情况", PARK_YEAR_ROWS, PARK_YEAR_MERGED, False)],
+        "programme_list": [("项目群", PROGRAMME_ROWS, PROGRAMME_MERGED, False)],
+        "project_report": [
+            ("项目", REPORT_ROWS, REPORT_MERGED, False),
+            ("填表说明", REPORT_NOTES, [], True),
+        ],
     }
 
 
@@ -207,8 +364,14 @@ def main():
     if shutil.which("soffice") is None:
         sys.exit("soffice not found: apt-get install -y libreoffice-calc-nogui")
     HERE.mkdir(exist_ok=True)
+    wanted = sys.argv[1:] or list(samples())
+    unknown = sorted(set(wanted) - set(samples()))
+    if unknown:
+        sys.exit("no such sample: %s" % ", ".join(unknown))
     with tempfile.TemporaryDirectory() as directory:
         for stem, sheets in samples().items():
+            if stem not in wanted:
+                continue
             for target in FORMATS:
                 convert(build(sheets), stem, target, directory)
 
