@@ -257,7 +257,7 @@ def test_a_roster_writes_the_batch_in_chinese_numerals_and_pads_names(county, ba
             CADRE_HEADER,
             [
                 "第十二批",
-                "王　芳",
+                "测　甲",
                 "女",
                 "医生",
                 "瑞金医院",
@@ -271,8 +271,8 @@ def test_a_roster_writes_the_batch_in_chinese_numerals_and_pads_names(county, ba
     )
 
     cadre = Cadre.objects.get()
-    assert (cadre.batch, cadre.name) == (batch12, "王芳")
-    assert "提示：第2行 姓名：“王　芳”中的空格已去掉，按“王芳”导入" in list(report.remarks.lines())
+    assert (cadre.batch, cadre.name) == (batch12, "测甲")
+    assert "提示：第2行 姓名：“测　甲”中的空格已去掉，按“测甲”导入" in list(report.remarks.lines())
 
 
 def test_a_cadre_file_with_errors_names_each(county, batch12):

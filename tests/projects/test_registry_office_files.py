@@ -115,13 +115,13 @@ def test_each_sample_is_a_small_file_saved_by_libreoffice(stem, fmt):
 
 CADRES_WRITTEN = [
     # name, gender, kind, sending unit, post, county, prefecture, start, end, batch
-    ("王建华", "male", "official", "上海市黄浦区发展和改革委员会", "澜沧县委常委、副县长")
+    ("测试戊", "male", "official", "上海市黄浦区发展和改革委员会", "澜沧县委常委、副县长")
     + (LANCANG, None, D(2022, 7, 1), D(2025, 6, 30), 12),
-    ("陈静", "female", "doctor", "上海市黄浦区中心医院", "澜沧县第一人民医院副院长")
+    ("测试己", "female", "doctor", "上海市黄浦区中心医院", "澜沧县第一人民医院副院长")
     + (LANCANG, None, D(2023, 8, 1), D(2024, 7, 31), 12),
-    ("刘洋", "male", "teacher", "上海市格致中学", "澜沧县民族中学副校长")
+    ("测试庚", "male", "teacher", "上海市格致中学", "澜沧县民族中学副校长")
     + (LANCANG, None, D(2023, 9, 1), None, 12),
-    ("赵敏", "female", "official", "上海市黄浦区人民政府办公室", "普洱市人民政府副秘书长")
+    ("测试辛", "female", "official", "上海市黄浦区人民政府办公室", "普洱市人民政府副秘书长")
     + (None, "普洱市", D(2022, 7, 1), None, 12),
 ]
 
@@ -192,13 +192,24 @@ ROSTER_MERGED = ["A1:J1", "I2:J2"] + ["%s2:%s3" % (c, c) for c in "ABCDEFGH"]
 
 def test_a_roster_with_mistakes_is_refused_with_each_cell_by_row_and_header(places, batch12):
     rows = ROSTER_HEAD + [
-        [1, 13, "王建华", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县"]
+        [1, 13, "测试戊", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县"]
         + [datetime.datetime(2022, 7, 1), None],
-        [2, 12, "陈静", "男性", "医生", "黄浦区中心医院", "副院长", "澜沧县", "2023-02-30", None],
+        [2, 12, "测试己", "男性", "医生", "黄浦区中心医院", "副院长", "澜沧县", "2023-02-30", None],
         [],
-        [3, 12, "刘洋", "男", "教师", "格致中学", "副校长", "澜沧县"]
+        [3, 12, "测试庚", "男", "教师", "格致中学", "副校长", "澜沧县"]
         + [datetime.datetime(2023, 9, 1), datetime.datetime(2023, 8, 31)],
-        [4, 12, "赵敏", "女", "党政干部", "黄浦区政府办", "副秘书长", "景洪市", "2022-07-01", None],
+        [
+            4,
+            12,
+            "测试辛",
+            "女",
+            "党政干部",
+            "黄浦区政府办",
+            "副秘书长",
+            "景洪市",
+            "2022-07-01",
+            None,
+        ],
         [5, 12, "李强", "男", "教师", "格致中学", "副校长", "澜沧县", "2023-09-01", None],
         [6, "第12批", "李强", "男", "教师", "格致中学", "教务主任", "澜沧县", "2023年9月1日", None],
     ]
@@ -225,7 +236,7 @@ def test_a_roster_whose_term_is_headed_from_and_to_under_one_group(places, batch
         ["序号", "批次", "姓名", "性别", "类别", "上海派出单位", "在滇挂职岗位", "县市区"]
         + ["任职时间", None],
         [None] * 8 + ["起", "止"],
-        [1, 12, "王建华", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县"]
+        [1, 12, "测试戊", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县"]
         + [datetime.datetime(2022, 7, 1), datetime.datetime(2025, 6, 30)],
     ]
     merged = ["I1:J1"] + ["%s1:%s2" % (c, c) for c in "ABCDEFGH"]
@@ -428,19 +439,19 @@ def test_a_full_width_space_inside_a_name_does_not_make_another_village(places):
 
 
 def test_a_full_width_space_inside_a_cadres_name_does_not_make_another_cadre(places, batch12):
-    """Rosters pad two-character names to three (王　芳): the same cadre as 王芳."""
+    """Rosters pad two-character names to three (测　甲): the same cadre as 测甲."""
     header = ["批次", "姓名", "性别", "类别", "上海派出单位", "在滇挂职岗位", "县市区", "任期开始"]
     cells = ["黄浦区发改委", "副县长", "澜沧县", "2022-07-01"]
     padded = workbook_file(
-        "名册.xlsx", [("名册", [header, [12, "王　芳", "女", "党政干部", *cells]], [])]
+        "名册.xlsx", [("名册", [header, [12, "测　甲", "女", "党政干部", *cells]], [])]
     )
     plain = workbook_file(
-        "名册.xlsx", [("名册", [header, [12, "王芳", "女", "党政干部", *cells]], [])]
+        "名册.xlsx", [("名册", [header, [12, "测甲", "女", "党政干部", *cells]], [])]
     )
 
     assert counts(run(CADRES, padded)) == (1, 0, 0)
     assert counts(run(CADRES, plain)) == (0, 0, 1)
-    assert list(Cadre.objects.values_list("name", flat=True)) == ["王芳"]
+    assert list(Cadre.objects.values_list("name", flat=True)) == ["测甲"]
 
 
 # Institutions and their pairings -----------------------------------------------------------
@@ -608,7 +619,7 @@ KEY_PART_LEFT_OUT = {
         CADRES,
         [
             ["姓名", "性别", "类别", "上海派出单位", "在滇挂职岗位", "县市区", "任期开始"],
-            ["王建华", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县", "2022-07-01"],
+            ["测试戊", "男", "党政干部", "黄浦区发改委", "副县长", "澜沧县", "2022-07-01"],
         ],
     ),
     # A short-term professional of no numbered batch (Cadre.batch's help text): 批次 blank.
@@ -616,7 +627,16 @@ KEY_PART_LEFT_OUT = {
         CADRES,
         [
             ["批次", "姓名", "性别", "类别", "上海派出单位", "在滇挂职岗位", "县市区", "任期开始"],
-            [None, "陈静", "女", "医生", "上海市黄浦区中心医院", "副院长", "澜沧县", "2023-08-01"],
+            [
+                None,
+                "测试己",
+                "女",
+                "医生",
+                "上海市黄浦区中心医院",
+                "副院长",
+                "澜沧县",
+                "2023-08-01",
+            ],
         ],
     ),
 }
