@@ -102,6 +102,9 @@ def model_problems(registry, record, labels):
         try:
             constraint.validate(model, record)
         except ValidationError as error:
+            name = constraint_field(constraint)
+            if name is not None and not hasattr(error, "error_dict"):
+                error = ValidationError({name: error.messages})
             errors = error.update_error_dict(errors)
     if errors:
         error = ValidationError(errors)
@@ -113,3 +116,22 @@ def model_problems(registry, record, labels):
                 problems.append((label, message.rstrip("。")))
         return problems
     return []
+
+
+def constraint_field(constraint):
+    """The field a check constraint's message is about, so that its error names a column:
+    the one its condition names last (截止年度 in last_year >= first_year). None for other
+    constraints."""
+    if not isinstance(constraint, models.CheckConstraint):
+        return None
+
+    def last(node):
+        if isinstance(node, models.Q):
+            for child in reversed(node.children):
+                found = last(child)
+                if found is not None:
+                    return found
+            return None
+        return node[0].split("__", 1)[0] if isinstance(node, tuple) else None
+
+    return last(constraint.condition)

@@ -990,7 +990,7 @@ def test_a_district_pairing_list_with_mistakes_is_refused_with_each_cell(places)
 
 def test_a_district_pairing_row_naming_neither_prefecture_nor_county_is_refused(places):
     """Rows read well are then checked by the model's rule (pairing_prefecture_xor_county),
-    said on the row."""
+    named by the column its condition names last."""
     rows = DISTRICT_PAIRING_HEAD + [
         [1, "黄浦区", "普洱市", "澜沧县", 2017, 2020, "明确记载"],
         [2, "黄浦区", None, None, 2021, None, "明确记载"],
@@ -1001,7 +1001,7 @@ def test_a_district_pairing_row_naming_neither_prefecture_nor_county_is_refused(
         workbook_file("结对.xlsx", [("结对", rows, DISTRICT_PAIRING_HEAD_MERGED)]),
     )
 
-    assert errors == ["第5行：结对对象须为一个州市或一个县市区，二者填且只填一个"]
+    assert errors == ["第5行 州市：结对对象须为一个州市或一个县市区，二者填且只填一个"]
     assert not Pairing.objects.exists()
 
 
@@ -1255,7 +1255,7 @@ def test_a_programme_whose_last_year_is_before_its_first_is_refused(places):
 
     errors = refusal(PROGRAMMES, workbook_file("项目群.xlsx", [("项目群", rows, [])]))
 
-    assert errors == ["第2行：截止年度不能早于起始年度"]
+    assert errors == ["第2行 截止年度：截止年度不能早于起始年度"]
     assert not Programme.objects.exists()
 
 
