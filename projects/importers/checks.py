@@ -171,7 +171,7 @@ class StagedChecks:
             "所属园区": "EXISTS (SELECT 1 FROM {park} k WHERE k.id = p.park_id"
             " AND k.county_id <> t.county_id)",
             **{
-                COLUMN_HEADERS[field]: "EXISTS (SELECT 1 FROM {%s} r WHERE r.id = %s"
+                COLUMN_HEADERS[field]: "EXISTS (SELECT 1 FROM %s r WHERE r.id = %s"
                 " AND r.county_id <> t.county_id)" % (record.table, new_value(field))
                 for field, record in IN_COUNTY.items()
             },

@@ -94,9 +94,8 @@ def rollback_registry(registry, batch, user):
             if model_field.many_to_many:
                 links.append((record, name, [earlier(found, model_field, n) for n in before]))
             elif model_field.is_relation:
-                if before is not None:
-                    earlier(found, model_field, before)
-                setattr(record, model_field.attname, found.get(before))
+                found_id = None if before is None else earlier(found, model_field, before)
+                setattr(record, model_field.attname, found_id)
             else:
                 setattr(record, name, read_value(model_field, before))
     restored = list(records.values())

@@ -27,8 +27,6 @@ def tables():
     return {
         "project": Project._meta.db_table,
         "county": County._meta.db_table,
-        "village": Village._meta.db_table,
-        "programme": Programme._meta.db_table,
         "park": IndustrialPark._meta.db_table,
         "allocation": FundAllocation._meta.db_table,
         "fund": Fund._meta.db_table,
@@ -92,22 +90,24 @@ class InCounty:
     programme): how the preview names it, how the audit trail names it (its __str__, over
     the record r and r's county rc), and the model the undo finds it in."""
 
-    def __init__(self, table, model, shown, audited):
-        self.table, self.model, self.shown, self.audited = table, model, shown, audited
+    def __init__(self, model, shown, audited):
+        self.model, self.shown, self.audited = model, shown, audited
+
+    @property
+    def table(self):
+        return self.model._meta.db_table
 
     def name_sql(self, how, id_sql):
         """SQL: the name of the record with id `id_sql` (NULL for none)."""
         return (
-            "(SELECT %s FROM {%s} r JOIN {county} rc ON rc.id = r.county_id WHERE r.id = %s)"
+            "(SELECT %s FROM %s r JOIN {county} rc ON rc.id = r.county_id WHERE r.id = %s)"
             % (how, self.table, id_sql)
         ).format(**tables())
 
 
 IN_COUNTY = {
-    "village_id": InCounty(
-        "village", Village, "r.township || r.name", "rc.name || r.township || r.name"
-    ),
-    "programme_id": InCounty("programme", Programme, "r.name", "rc.name || ' ' || r.name"),
+    "village_id": InCounty(Village, "r.township || r.name", "rc.name || r.township || r.name"),
+    "programme_id": InCounty(Programme, "r.name", "rc.name || ' ' || r.name"),
 }
 
 # The preview shows names, not ids: the county, village and programme, new (n…) and
